@@ -1,0 +1,1 @@
+"""Lambda handlers of a small online shop: each module is one function."""

@@ -1,0 +1,53 @@
+"""pytest-lambda-events: realistic, seeded AWS Lambda events for tests, and a harness that shows
+what AWS does with them when a handler fails.
+
+This module stays light: it is imported by pytest at start-up through the plugin entry point.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import EventConfigError, LambdaEventsError, UnknownSourceError
+from .registry import EventSource, Option, Options, SourceRegistry
+
+if TYPE_CHECKING:
+    from .building import BuildContext, build_event, source_ids
+    from .context import LambdaContext
+    from .events import LambdaEvents
+
+__all__ = [
+    "BuildContext",
+    "EventConfigError",
+    "EventSource",
+    "LambdaContext",
+    "LambdaEvents",
+    "LambdaEventsError",
+    "Option",
+    "Options",
+    "SourceRegistry",
+    "UnknownSourceError",
+    "__version__",
+    "build_event",
+    "source_ids",
+]
+
+_LAZY = {
+    "BuildContext": "building",
+    "build_event": "building",
+    "source_ids": "building",
+    "LambdaContext": "context",
+    "LambdaEvents": "events",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("pytest-lambda-events")
+    raise AttributeError(f"module 'pytest_lambda_events' has no attribute {name!r}")

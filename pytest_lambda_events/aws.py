@@ -1,0 +1,116 @@
+"""AWS identifiers drawn from a ``random.Random``: the one implementation behind the builders
+and the Faker provider (which passes Faker's own generator, so Faker's seeds apply)."""
+
+from __future__ import annotations
+
+import binascii
+import random
+import string
+from datetime import datetime
+
+REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
+    "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
+)  # fmt: skip
+
+_UPPER_DIGITS = string.ascii_uppercase + string.digits
+_ALNUM = string.ascii_letters + string.digits
+_LOWER_DIGITS = string.ascii_lowercase + string.digits
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def arn(partition: str, service: str, region: str, account_id: str, resource: str) -> str:
+    return f"arn:{partition}:{service}:{region}:{account_id}:{resource}"
+
+
+def region(rng: random.Random) -> str:
+    return rng.choice(REGIONS)
+
+
+def account_id(rng: random.Random) -> str:
+    return str(rng.randrange(100_000_000_000, 1_000_000_000_000))
+
+
+def uuid4(rng: random.Random) -> str:
+    """A version-4 UUID string (Lambda request ids, SQS/SNS message ids)."""
+    return uuid4_from(rng.randbytes(16))
+
+
+def uuid4_from(raw: bytes) -> str:
+    """A version-4 UUID string from 16 random bytes (lets hot loops draw bytes in one call)."""
+    h = raw[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[raw[8] & 3]}{h[17:20]}-{h[20:32]}"
+
+
+def hex_string(rng: random.Random, length: int) -> str:
+    return rng.randbytes((length + 1) // 2).hex()[:length]
+
+
+def pick(rng: random.Random, seq: tuple[str, ...]) -> str:
+    """``rng.choice`` without its overhead, for hot paths."""
+    return seq[int(rng.random() * len(seq))]
+
+
+def chars(rng: random.Random, length: int, alphabet: str = _ALNUM) -> str:
+    return "".join(rng.choices(alphabet, k=length))
+
+
+def iam_unique_id(rng: random.Random, prefix: str = "AIDA") -> str:
+    """An IAM unique id: AIDA (user), AROA (role), AGPA (group), followed by 17 characters."""
+    return prefix + chars(rng, 17, _UPPER_DIGITS)
+
+
+def access_key_id(rng: random.Random, temporary: bool = True) -> str:
+    return ("ASIA" if temporary else "AKIA") + chars(rng, 16, _UPPER_DIGITS)
+
+
+RECEIPT_HANDLE_BYTES = 132
+
+
+def sqs_receipt_handle(rng: random.Random) -> str:
+    """An opaque SQS receipt handle: 'AQEB' and base64 text, as SQS hands them out."""
+    return receipt_handle_from(rng.randbytes(RECEIPT_HANDLE_BYTES))
+
+
+def receipt_handle_from(raw: bytes) -> str:
+    return "AQEB" + binascii.b2a_base64(raw, newline=False).decode()
+
+
+def kinesis_sequence_number(rng: random.Random) -> str:
+    """A 56-digit Kinesis sequence number (shard-local; add to it for the next record)."""
+    return str(49_500_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000 +
+               rng.getrandbits(150))  # fmt: skip
+
+
+def dynamodb_sequence_number(rng: random.Random) -> str:
+    """A DynamoDB Streams sequence number: 21 to 40 digits, growing per shard."""
+    return str(100_000_000_000_000_000_000 + rng.getrandbits(66))
+
+
+def xray_trace_header(rng: random.Random, at: datetime, sampled: bool = False) -> str:
+    """An X-Ray ``AWSTraceHeader``: Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0|1."""
+    root = f"1-{int(at.timestamp()):08x}-{hex_string(rng, 24)}"
+    return f"Root={root};Parent={hex_string(rng, 16)};Sampled={int(sampled)}"
+
+
+def ipv4(rng: random.Random) -> str:
+    """A public-looking IPv4 address (never a private or reserved range)."""
+    first = rng.choice((3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 98, 99, 203))
+    return f"{first}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+
+def resource_name(rng: random.Random, words: tuple[str, ...], suffix_digits: int = 0) -> str:
+    """A lower-case, dash-separated resource name such as ``orders-worker`` or ``photos-7281``."""
+    name = f"{rng.choice(words)}-{rng.choice(words)}"
+    if suffix_digits:
+        name += f"-{rng.randrange(10 ** (suffix_digits - 1), 10**suffix_digits)}"
+    return name

@@ -1,0 +1,172 @@
+"""The harness's virtual clock and its agenda of due work.
+
+One freezegun freezer per harness, started once and then moved (starting freezegun costs
+milliseconds; moving it costs about a microsecond, reference/libraries.md). Nothing here sleeps
+for real: ``time.sleep`` inside a handler moves the virtual clock instead.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, SupportsIndex
+
+from .errors import LambdaEventsError
+
+MAX_STEPS = 200_000  # pieces of work one run()/advance() may do before it is called a stall
+
+
+class HarnessError(LambdaEventsError, ValueError):
+    """A harness call that cannot be done as asked (the message says what to do instead)."""
+
+
+class HarnessStall(LambdaEventsError, RuntimeError):
+    """``run()`` would never finish: some flow keeps scheduling work (e.g. a poison record with
+    infinite retries). The message names the flow."""
+
+
+class VirtualClock:
+    """``now()``, ``set()`` before anything runs, and moves forward only."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        import freezegun  # lazily: pytest start-up must not pay for it
+
+        if start is None:
+            start = datetime.now(UTC).replace(microsecond=0)
+        self._now = _aware(start)
+        # pytest 9 times tests in _pytest.timing; left frozen, --durations would read 0 s
+        self._freezer = freezegun.freeze_time(self._now, tick=False, ignore=["_pytest.timing"])
+        self._frozen: Any = None
+        self._real_sleep = time.sleep
+        self.sleep_hook: Callable[[float], None] | None = None
+        self.used = False  # set once any work ran; set() is refused after that
+
+    def start(self) -> None:
+        _materialize_lazy_modules()
+        self._frozen = self._freezer.start()
+        time.sleep = self._sleep
+
+    def stop(self) -> None:
+        time.sleep = self._real_sleep
+        if self._frozen is not None:
+            self._freezer.stop()
+            self._frozen = None
+
+    def now(self) -> datetime:
+        """The current virtual time (aware, UTC)."""
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Choose the start time; only before anything has run on this clock."""
+        if self.used:
+            raise HarnessError(
+                "clock.set() chooses the start time and must come before anything runs; "
+                "use h.advance(...) to move time forward"
+            )
+        self._move(_aware(when))
+
+    def move_to(self, when: datetime) -> None:
+        """Move forward to ``when`` (never backward: AWS's time does not)."""
+        if when > self._now:
+            self._move(when)
+
+    def _move(self, when: datetime) -> None:
+        self._now = when
+        if self._frozen is not None:
+            self._frozen.move_to(when)
+
+    def _sleep(self, secs: float | SupportsIndex) -> None:
+        seconds = float(secs)
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if self.sleep_hook is not None:
+            self.sleep_hook(seconds)
+        else:
+            self.move_to(self._now + timedelta(seconds=seconds))
+
+
+class Agenda:
+    """Work due at virtual times, run in time order (ties in the order they were scheduled)."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self.clock = clock
+        self._heap: list[tuple[datetime, int, str, Callable[[], None]]] = []
+        self._order = itertools.count()
+
+    def at(self, when: datetime, flow: str, work: Callable[[], None]) -> None:
+        """Do ``work`` at ``when``; ``flow`` names it in a stall report."""
+        heapq.heappush(self._heap, (when, next(self._order), flow, work))
+
+    def after(self, delay: timedelta | float, flow: str, work: Callable[[], None]) -> None:
+        if not isinstance(delay, timedelta):
+            delay = timedelta(seconds=delay)
+        self.at(self.clock.now() + delay, flow, work)
+
+    def next_due(self) -> datetime | None:
+        return self._heap[0][0] if self._heap else None
+
+    def run(self, until: datetime | None = None, max_steps: int = MAX_STEPS) -> int:
+        """Do all work due up to ``until`` (everything, if None); return how many steps ran."""
+        steps = 0
+        recent: Counter[str] = Counter()
+        while self._heap and (until is None or self._heap[0][0] <= until):
+            when, _, flow, work = heapq.heappop(self._heap)
+            self.clock.move_to(when)
+            self.clock.used = True
+            work()
+            steps += 1
+            if steps > max_steps - 1000:
+                recent[flow] += 1
+            if steps >= max_steps:
+                raise HarnessStall(_stall_message(recent, steps, self.clock.now()))
+        if until is not None:
+            self.clock.move_to(until)
+        return steps
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+
+def _stall_message(recent: Counter[str], steps: int, now: datetime) -> str:
+    flow, count = recent.most_common(1)[0]
+    return (
+        f"the harness ran {steps:,} steps and work is still due (virtual time "
+        f"{now.isoformat()}); flow {flow!r} did {count} of the last 1,000. It would retry forever: "
+        "bound it (max_retry_attempts, max_record_age, max_receive_count) or use "
+        "h.advance(...) to run a fixed span"
+    )
+
+
+_materialized: set[str] = set()
+
+
+def _materialize_lazy_modules() -> None:
+    """Resolve the lazy attributes of modules with a module-level ``__getattr__`` while time is
+    still real. freezegun's start scans every module with ``dir``/``getattr``, which imports
+    such modules' submodules mid-freeze; pydantic models built then (Powertools' parser models,
+    for one) see freezegun's FakeDatetime and fail to build."""
+    for _ in range(5):  # an import may load more lazy modules; a few rounds settle it
+        pending = [
+            (name, module) for name, module in list(sys.modules.items())
+            if name not in _materialized and "__getattr__" in getattr(module, "__dict__", {})
+        ]  # fmt: skip
+        if not pending:
+            return
+        for name, module in pending:
+            _materialized.add(name)
+            for attr in dir(module):
+                try:
+                    getattr(module, attr)
+                except Exception:
+                    continue
+
+
+def _aware(when: datetime) -> datetime:
+    if not isinstance(when, datetime):
+        raise HarnessError(f"expected a datetime, got {type(when).__name__} {when!r}")
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,256 @@
+"""The pytest plugin: options, markers, fixtures and hooks. It only wires pytest to the
+registry, the builders and the context; faker and freezegun are never imported here."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import types
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from . import _seeding, hookspecs
+from .building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from .context import LambdaContext, make_context
+from .errors import LambdaEventsError
+from .events import LambdaEvents
+from .registry import EventSource, SourceRegistry
+
+if TYPE_CHECKING:
+    from .world import Harness
+
+SEED_KEY = pytest.StashKey[int]()
+REGISTRY_KEY = pytest.StashKey[SourceRegistry]()
+_WORKER_SEED = "lambda_events_seed"
+_OUR_FIXTURES = frozenset(
+    {"lambda_events", "lambda_context", "lambda_harness", "lambda_events_seed"}
+)
+_CONTEXT_MARKER = "lambda_function"
+_CONTEXT_OPTIONS = frozenset(
+    {"name", "timeout", "memory_size", "version", "qualifier", "tenant_id"}
+)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("lambda_events", "AWS Lambda events (pytest-lambda-events)")
+    group.addoption(
+        "--lambda-events-seed", type=int, default=None, metavar="N",
+        help="base seed of every generated event (default: ini lambda_events_seed, else random)",
+    )  # fmt: skip
+    group.addoption("--lambda-region", default=None, help=f"AWS region (default {DEFAULT_REGION})")
+    group.addoption(
+        "--lambda-account-id", default=None, help=f"AWS account id (default {DEFAULT_ACCOUNT_ID})"
+    )
+    parser.addini("lambda_events_seed", "base seed of every generated event", default="")
+    parser.addini("lambda_region", "AWS region of generated events", default=DEFAULT_REGION)
+    parser.addini(
+        "lambda_account_id", "AWS account id of generated events", default=DEFAULT_ACCOUNT_ID
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{_CONTEXT_MARKER}(name=..., timeout=..., memory_size=..., version=..., qualifier=..., "
+        "tenant_id=...): configure the lambda_context fixture",
+    )
+    config.stash[SEED_KEY] = _base_seed(config)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(), "lambda_events_xdist")
+    registry = SourceRegistry(on_register=lambda source: _expose(config, source))
+    config.stash[REGISTRY_KEY] = registry
+    from . import sources
+
+    config.pluginmanager.register(sources, "lambda_events_sources")
+    config.hook.pytest_lambda_events_register_sources.call_historic(kwargs={"registry": registry})
+
+
+def _base_seed(config: pytest.Config) -> int:
+    """Explicit option, then ini, then the xdist controller's, then pytest-randomly's, else new."""
+    seed = config.getoption("lambda_events_seed")
+    if seed is not None:
+        return int(seed)
+    ini = str(config.getini("lambda_events_seed")).strip()
+    if ini:
+        try:
+            return int(ini)
+        except ValueError:
+            raise pytest.UsageError(
+                f"ini lambda_events_seed must be an integer, not {ini!r}"
+            ) from None
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and _WORKER_SEED in workerinput:
+        return int(workerinput[_WORKER_SEED])
+    randomly_seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(randomly_seed, int) and not isinstance(randomly_seed, bool):
+        return randomly_seed
+    return _seeding.fresh_seed()
+
+
+class _XdistHooks:
+    """Sends the controller's base seed to every worker, so workers draw the same events."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[_WORKER_SEED] = node.config.stash[SEED_KEY]
+
+
+def _expose(config: pytest.Config, source: EventSource) -> None:
+    """Give a newly registered source its marker and its ``<id>_event`` fixture."""
+    config.addinivalue_line("markers", source.describe())
+    holder = types.ModuleType(f"pytest_lambda_events.fixtures.{source.id}")
+    setattr(holder, f"{source.id}_event", _event_fixture(source.id))
+    config.pluginmanager.register(holder, f"lambda_events_fixture_{source.id}")
+
+
+def _event_fixture(source_id: str) -> Any:
+    @pytest.fixture(name=f"{source_id}_event")
+    def event_fixture(
+        request: pytest.FixtureRequest, lambda_events: LambdaEvents
+    ) -> dict[str, Any]:
+        overrides = _marker_kwargs(request.node, source_id, allowed=None)
+        seed = overrides.pop("seed", None)
+        if seed is None:
+            seed = lambda_events.next_seed(f"{source_id}_event")
+        with _fail_cleanly(f"@pytest.mark.{source_id}: "):
+            return lambda_events.build(source_id, seed=seed, **overrides)
+
+    return event_fixture
+
+
+def _marker_kwargs(node: pytest.Item, name: str, allowed: frozenset[str] | None) -> dict[str, Any]:
+    """Keyword arguments of every ``name`` marker, the closest (test) overriding class, module."""
+    merged: dict[str, Any] = {}
+    for marker in node.iter_markers(name):
+        if marker.args:
+            pytest.fail(
+                f"@pytest.mark.{name} takes keyword arguments only, got {marker.args!r}",
+                pytrace=False,
+            )
+        merged = {**marker.kwargs, **merged}
+    unknown = set(merged) - allowed if allowed is not None else set()
+    if unknown:
+        pytest.fail(
+            f"@pytest.mark.{name}: unknown option(s) {', '.join(sorted(unknown))}; "
+            f"allowed: {', '.join(sorted(allowed or ()))}",
+            pytrace=False,
+        )
+    return merged
+
+
+@contextlib.contextmanager
+def _fail_cleanly(prefix: str) -> Iterator[None]:
+    """Turn a configuration error from a marker into a one-line test error, without traceback."""
+    message = None
+    try:
+        yield
+    except LambdaEventsError as error:
+        message = f"{prefix}{error}"
+    if message is not None:  # raised outside the except block, so no chained traceback
+        raise pytest.fail.Exception(message, pytrace=False) from None
+
+
+def _setting(config: pytest.Config, option: str, ini: str) -> str:
+    value = config.getoption(option)
+    return str(value if value is not None else config.getini(ini))
+
+
+@pytest.fixture
+def lambda_events_seed(request: pytest.FixtureRequest) -> int:
+    """The seed of this test: the run's base seed combined with the test's node id."""
+    return _seeding.test_seed(request.config.stash[SEED_KEY], request.node.nodeid)
+
+
+@pytest.fixture
+def lambda_events(request: pytest.FixtureRequest, lambda_events_seed: int) -> LambdaEvents:
+    """A factory for events of every registered source (``build``, ``<id>(...)``, ``sources``)."""
+    config = request.config
+    ihook = request.node.ihook
+
+    def event_built(source: str, event: dict[str, Any]) -> None:
+        ihook.pytest_lambda_events_event_built(source=source, event=event)
+
+    return LambdaEvents(
+        config.stash[REGISTRY_KEY],
+        lambda_events_seed,
+        region=_setting(config, "lambda_region", "lambda_region"),
+        account_id=_setting(config, "lambda_account_id", "lambda_account_id"),
+        on_built=event_built,
+    )
+
+
+@pytest.fixture
+def lambda_context(request: pytest.FixtureRequest, lambda_events_seed: int) -> LambdaContext:
+    """A ``LambdaContext`` configured by ``@pytest.mark.lambda_function(...)``."""
+    options = _marker_kwargs(request.node, _CONTEXT_MARKER, allowed=_CONTEXT_OPTIONS)
+    config = request.config
+    with _fail_cleanly(f"@pytest.mark.{_CONTEXT_MARKER}: "):
+        return make_context(
+            random.Random(_seeding.derive(lambda_events_seed, "lambda_context")),
+            function_name=options.get("name", "test-function"),
+            region=_setting(config, "lambda_region", "lambda_region"),
+            account_id=_setting(config, "lambda_account_id", "lambda_account_id"),
+            timeout=options.get("timeout", 3),
+            memory_size=options.get("memory_size", 128),
+            version=options.get("version", "$LATEST"),
+            qualifier=options.get("qualifier"),
+            tenant_id=options.get("tenant_id"),
+        )
+
+
+@pytest.fixture
+def lambda_harness(request: pytest.FixtureRequest, lambda_events_seed: int) -> Iterator[Harness]:
+    """A harness with its own virtual clock: functions, queues, topics, buckets, front doors."""
+    from .world import Harness
+
+    config = request.config
+    ihook = request.node.ihook
+
+    def finished(invocation: Any) -> None:
+        ihook.pytest_lambda_events_invocation_finished(invocation=invocation)
+
+    harness = Harness(
+        seed=_seeding.derive(lambda_events_seed, "lambda_harness"),
+        region=_setting(config, "lambda_region", "lambda_region"),
+        account_id=_setting(config, "lambda_account_id", "lambda_account_id"),
+        on_invocation=finished,
+    )
+    try:
+        yield harness
+    finally:
+        harness.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.stash[SEED_KEY]
+    region = _setting(config, "lambda_region", "lambda_region")
+    account = _setting(config, "lambda_account_id", "lambda_account_id")
+    return (
+        f"lambda-events: seed {seed} (reproduce with --lambda-events-seed={seed}), "
+        f"region {region}, account {account}"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.failed and _uses_events(item):
+        base = item.config.stash[SEED_KEY]
+        report.sections.append((
+            "lambda-events",
+            f"base seed {base}, this test's seed {_seeding.test_seed(base, item.nodeid)}; "
+            f"reproduce with --lambda-events-seed={base}",
+        ))  # fmt: skip
+    return report
+
+
+def _uses_events(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return any(name in _OUR_FIXTURES or name.endswith("_event") for name in names)

@@ -1,0 +1,253 @@
+"""The catalogue of event sources: what each source id builds and which overrides it accepts."""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .errors import EventConfigError, UnknownSourceError, did_you_mean
+
+if TYPE_CHECKING:
+    from .building import BuildContext
+
+Builder = Callable[["BuildContext", "Options"], dict[str, Any]]
+
+_SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+INVOCATION_TYPES = ("sync", "async", "poll")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One keyword override a source accepts, with AWS's limits for its value.
+
+    ``default=None`` means "the builder draws a realistic value from the seed".
+    """
+
+    name: str
+    type: type | tuple[type, ...]
+    help: str
+    default: Any = None
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    item_type: builtins.type | tuple[builtins.type, ...] | None = None
+
+    def check(self, source: str, value: Any) -> Any:
+        """``value`` in canonical form, or ``EventConfigError`` saying what is allowed."""
+        if value is None:
+            return None
+        value = self._check_type(source, value)
+        if self.choices is not None and value not in self.choices:
+            allowed = ", ".join(repr(c) for c in self.choices)
+            hint = (
+                did_you_mean(value, [str(c) for c in self.choices])
+                if isinstance(value, str)
+                else ""
+            )
+            raise _error(source, self.name, f"{value!r} is not allowed{hint}; allowed: {allowed}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise _error(
+                    source, self.name, f"{value} is below AWS's minimum {_num(self.minimum)}"
+                )
+            if self.maximum is not None and value > self.maximum:
+                raise _error(
+                    source, self.name, f"{value} is above AWS's maximum {_num(self.maximum)}"
+                )
+        return value
+
+    def _check_type(self, source: str, value: Any) -> Any:
+        wanted = self.type if isinstance(self.type, tuple) else (self.type,)
+        if datetime in wanted:
+            return _as_datetime(source, self.name, value)
+        if isinstance(value, bool) and bool not in wanted:
+            raise _type_error(source, self.name, value, wanted)
+        if float in wanted and isinstance(value, int) and not isinstance(value, bool):
+            return value if int in wanted else float(value)
+        if not isinstance(value, wanted):
+            raise _type_error(source, self.name, value, wanted)
+        if self.item_type is not None and isinstance(value, list | tuple):
+            items = self.item_type if isinstance(self.item_type, tuple) else (self.item_type,)
+            for index, item in enumerate(value):
+                if not isinstance(item, items) or (isinstance(item, bool) and bool not in items):
+                    raise _type_error(source, f"{self.name}[{index}]", item, items)
+            return list(value)
+        return value
+
+
+class Options:
+    """The validated overrides of one build, as attributes; unset ones hold their default."""
+
+    def __init__(self, values: dict[str, Any], given: frozenset[str]) -> None:
+        self.__dict__.update(values)
+        self._given = given
+
+    def given(self, name: str) -> bool:
+        """Whether the caller passed ``name`` explicitly (even as ``None``)."""
+        return name in self._given
+
+    def __getattr__(self, name: str) -> Any:  # only reached for names no option declares
+        raise AttributeError(f"no option {name!r}")
+
+
+def common_options(max_count: int | None) -> tuple[Option, ...]:
+    """Options every source accepts: where the event comes from, when, and how many records."""
+    opts = [
+        Option("region", str, "AWS region of every ARN and region field, e.g. 'eu-west-1'"),
+        Option("account_id", str, "12-digit AWS account id of every ARN"),
+        Option("time", datetime, "when the event happened (datetime, ISO 8601 or epoch seconds)"),
+    ]
+    if max_count is not None:
+        opts.append(
+            Option(
+                "count", int, f"records in the event (1 to {max_count:,})", None, None, 1, max_count
+            )
+        )
+    return tuple(opts)
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """An AWS event source: its id, how AWS invokes Lambda with it, and its builder."""
+
+    id: str
+    service: str
+    invocation: str
+    builder: Builder
+    options: tuple[Option, ...] = ()
+    max_count: int | None = None
+    description: str = ""
+    all_options: dict[str, Option] = field(init=False, repr=False, compare=False)
+    _defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not _SOURCE_ID.match(self.id):
+            raise EventConfigError(
+                f"source id {self.id!r} must be snake_case (letters, digits, underscores)",
+                source=self.id,
+            )
+        if self.invocation not in INVOCATION_TYPES:
+            raise EventConfigError(
+                f"source {self.id!r}: invocation must be one of {INVOCATION_TYPES}, "
+                f"not {self.invocation!r}",
+                source=self.id,
+            )
+        merged = {o.name: o for o in (*common_options(self.max_count), *self.options)}
+        object.__setattr__(self, "all_options", merged)
+        object.__setattr__(self, "_defaults", {o.name: o.default for o in merged.values()})
+
+    def resolve(self, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> Options:
+        """Validate ``overrides`` against this source's options and fill in the defaults."""
+        values = dict(self._defaults)
+        values.update(defaults)
+        for name, value in overrides.items():
+            opt = self.all_options.get(name)
+            if opt is None:
+                raise EventConfigError(
+                    f"{self.id}: unknown override {name!r}{did_you_mean(name, self.all_options)}; "
+                    f"allowed: {', '.join(sorted(self.all_options))}",
+                    source=self.id,
+                    field=name,
+                )
+            values[name] = opt.check(self.id, value)
+        _check_world(self.id, values)
+        return Options(values, frozenset(overrides))
+
+    def describe(self) -> str:
+        """One line for ``pytest --markers`` and the command line's ``list``."""
+        text = self.description or f"{self.service} event"
+        return f"{self.id}(**overrides): build a {text} ({self.invocation} invocation)"
+
+
+class SourceRegistry:
+    """Every registered source, by id. ``on_register`` is told about each new source."""
+
+    def __init__(self, on_register: Callable[[EventSource], None] | None = None) -> None:
+        self._sources: dict[str, EventSource] = {}
+        self._on_register = on_register
+
+    def register(self, source: EventSource) -> None:
+        """Add a source; an id that is taken already raises ``EventConfigError``."""
+        if source.id in self._sources:
+            raise EventConfigError(
+                f"event source {source.id!r} is registered already "
+                f"({self._sources[source.id].service}); choose another id",
+                source=source.id,
+            )
+        self._sources[source.id] = source
+        if self._on_register is not None:
+            self._on_register(source)
+
+    def get(self, source_id: str) -> EventSource:
+        try:
+            return self._sources[source_id]
+        except KeyError:
+            raise UnknownSourceError(
+                f"unknown event source {source_id!r}{did_you_mean(source_id, self._sources)}; "
+                f"registered sources: {', '.join(self.ids())}",
+                source=source_id,
+            ) from None
+
+    def ids(self) -> list[str]:
+        return sorted(self._sources)
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self._sources
+
+    def __iter__(self) -> Iterator[EventSource]:
+        return iter(self._sources[i] for i in self.ids())
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+@functools.lru_cache(maxsize=64)
+def _valid_region(region: str) -> bool:
+    return _REGION.match(region) is not None
+
+
+def _check_world(source: str, values: dict[str, Any]) -> None:
+    region = values.get("region")
+    if region is not None and not _valid_region(region):
+        raise _error(source, "region", f"{region!r} is not an AWS region name such as 'eu-west-1'")
+    account = values.get("account_id")
+    if account is not None and not (len(account) == 12 and account.isdigit()):
+        raise _error(source, "account_id", f"{account!r} is not a 12-digit AWS account id")
+
+
+def _as_datetime(source: str, name: str, value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise _error(
+        source,
+        name,
+        f"{value!r} is not a time; give a datetime, an ISO 8601 string or epoch seconds",
+    )
+
+
+def _type_error(source: str, name: str, value: Any, wanted: tuple[type, ...]) -> EventConfigError:
+    names = " or ".join(t.__name__ for t in wanted)
+    return _error(source, name, f"expected {names}, got {type(value).__name__} {value!r}")
+
+
+def _error(source: str, name: str, detail: str) -> EventConfigError:
+    return EventConfigError(f"{source}: {name}: {detail}", source=source, field=name)
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else str(x)

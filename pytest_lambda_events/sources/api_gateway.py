@@ -1,0 +1,391 @@
+"""Amazon API Gateway: REST APIs (Lambda proxy integration, payload format 1.0) and HTTP APIs
+(payload format 2.0)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..registry import EventSource, Option, Options
+from ..timefmt import clf, epoch_ms
+from . import _http
+from ._http import Request, Route
+
+# API Gateway takes 10 MB, but Lambda's 6 MB request payload limit is the binding one.
+BODY_LIMIT = _http.LAMBDA_PAYLOAD_LIMIT
+STAGES = ("prod", "dev", "staging", "v1", "live", "test")
+REST_AUTH = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
+HTTP_AUTH = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
+_ROUTE_KEY = re.compile(r"^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/\S*)$")
+_STAGE_VARIABLE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
+# CloudFront edge addresses (the second X-Forwarded-For hop of edge-optimized APIs).
+_CLOUDFRONT_NETS = ("130.176", "64.252", "15.158", "70.132")
+
+
+# --- REST API (payload 1.0) ---------------------------------------------------------------
+
+
+def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    method = o.method or _http.draw_method(ctx)
+    route = _http.resolve_route(ctx, o, "resource", o.resource, method)
+    stage = (
+        _http.check_stage(ctx, o.stage, allow_default=False) if o.stage else aws.pick(rng, STAGES)
+    )
+    api_id = _http.check_api_id(ctx, o.api_id)
+    custom = _http.host_from_headers(ctx, o, "domain_name")
+    domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
+    endpoint = o.endpoint_type or ("REGIONAL" if rng.random() < 0.6 else "EDGE")
+    auth = _auth_type(ctx, o, "CUSTOM")
+    variables = _stage_variables(ctx, o)
+    req = _http.build_request(
+        ctx, o, method, route.path, body_limit=BODY_LIMIT, edge=endpoint == "EDGE"
+    )
+    authorizer, identity = _rest_auth(ctx, o, auth, req)
+    if o.api_key is not None:
+        req.add("x-api-key", o.api_key)
+    if endpoint == "EDGE":
+        _add_cloudfront(ctx, req)
+    _http.add_forwarding(ctx, req, domain)
+    encoded = req.was_bytes or _binary_media(o.binary_media_types, req.content_type)
+    headers = req.sorted_headers(lower=False)
+    query = _http.grouped(req.query)
+    context: dict[str, Any] = {
+        "resourceId": aws.chars(rng, 10 if route.template == "/" else 6, _LOWER_DIGITS),
+        "resourcePath": route.template,
+        "httpMethod": method,
+        "extendedRequestId": _http.apigw_id(ctx),
+        "requestTime": clf(ctx.time),
+        "path": route.path if custom else f"/{stage}{route.path}",
+        "accountId": ctx.account_id,
+        "protocol": "HTTP/1.1",
+        "stage": stage,
+        "domainPrefix": domain.split(".", 1)[0],
+        "requestTimeEpoch": epoch_ms(ctx.time),
+        "requestId": o.request_id or ctx.uuid(),
+        "identity": _identity(ctx, o, req, identity),
+        "domainName": domain,
+        "apiId": api_id,
+    }
+    if authorizer is not None:
+        context["authorizer"] = authorizer
+    return {
+        "resource": route.template,
+        "path": route.path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in headers},
+        "multiValueHeaders": {name: list(values) for name, values in headers},
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": route.parameters or None,
+        "stageVariables": variables or None,
+        "requestContext": context,
+        "body": _http.body_text(ctx, req, encoded),
+        "isBase64Encoded": encoded,
+    }
+
+
+def _identity(
+    ctx: BuildContext, o: Options, req: Request, caller: dict[str, Any] | None
+) -> dict[str, Any]:
+    """requestContext.identity: the client address and agent; the SigV4 caller for AWS_IAM."""
+    caller = caller or {}
+    identity: dict[str, Any] = {
+        "cognitoIdentityPoolId": None,
+        "accountId": caller.get("accountId"),
+        "cognitoIdentityId": None,
+        "caller": caller.get("callerId"),
+        "sourceIp": req.source_ip,
+        "principalOrgId": caller.get("principalOrgId"),
+        "accessKey": caller.get("accessKey"),
+        "cognitoAuthenticationType": None,
+        "cognitoAuthenticationProvider": None,
+        "userArn": caller.get("userArn"),
+        "userAgent": req.user_agent,
+        "user": caller.get("userId"),
+    }
+    if o.api_key is not None:
+        identity["apiKey"] = o.api_key
+        identity["apiKeyId"] = aws.chars(ctx.rng, 10, _LOWER_DIGITS)
+    return identity
+
+
+def _rest_auth(
+    ctx: BuildContext, o: Options, auth: str, req: Request
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(requestContext.authorizer, IAM caller) for the method's authorization type, with the
+    Authorization header the client sent."""
+    given = o.authorizer or {}
+    if auth == "COGNITO_USER_POOLS":
+        _http.check_scalars(ctx, given, "claim")
+        claims = {**_http.jwt_claims(ctx, access_token=False), **given}
+        req.add("Authorization", _http.jwt_token(ctx, claims))
+        return {"claims": {k: _rest_claim(k, v) for k, v in claims.items()}}, None
+    if auth == "CUSTOM":
+        _http.check_scalars(ctx, given, "context value")
+        if any(isinstance(v, list) for v in given.values()):
+            ctx.fail("authorizer", "a Lambda authorizer's context holds only str, number or bool")
+        context = {"principalId": f"user|{ctx.hex(24)}", **_default_context(ctx), **given}
+        req.add("Authorization", f"Bearer {ctx.hex(40)}")
+        shown: dict[str, str | None] = {
+            k: v if v is None else _http.stringify(v, list_style="commas")
+            for k, v in context.items()
+        }
+        principal = shown.pop("principalId")
+        return {
+            "principalId": principal,
+            "integrationLatency": int(ctx.rng.random() * 400),
+            **shown,
+        }, None
+    if auth == "AWS_IAM":
+        caller = _http.merge_known(ctx, _http.iam_caller(ctx), given)
+        for name, value in _http.sigv4_headers(
+            ctx, caller, "execute-api", ("host", "x-amz-date", "x-amz-security-token")
+        ):
+            req.add(name, value)
+        return None, caller
+    return None, None
+
+
+def _rest_claim(name: str, value: Any) -> str:
+    """REST APIs show iat/exp as Java dates and every other claim as text."""
+    if name in ("iat", "exp") and isinstance(value, int) and not isinstance(value, bool):
+        return _http.java_date(value)
+    return _http.stringify(value, list_style="commas")
+
+
+def _default_context(ctx: BuildContext) -> dict[str, Any]:
+    rng = ctx.rng
+    """What a Lambda authorizer typically hands on: who the caller is and what they may do."""
+    return {
+        "tenantId": f"tenant-{ctx.hex(8)}",
+        "role": aws.pick(rng, ("admin", "member", "viewer")),
+    }
+
+
+def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
+    """What CloudFront adds in front of an edge-optimized API."""
+    rng = ctx.rng
+    mobile = "iPhone" in req.user_agent or "Android" in req.user_agent
+    for name, value in (
+        ("CloudFront-Forwarded-Proto", "https"),
+        ("CloudFront-Is-Desktop-Viewer", str(not mobile).lower()),
+        ("CloudFront-Is-Mobile-Viewer", str(mobile).lower()),
+        ("CloudFront-Is-SmartTV-Viewer", "false"),
+        ("CloudFront-Is-Tablet-Viewer", "false"),
+        ("CloudFront-Viewer-ASN", aws.pick(rng, ("7922", "3320", "16509", "701", "2856"))),
+        ("CloudFront-Viewer-Country", aws.pick(rng, ("US", "DE", "GB", "FR", "JP", "BR", "IN"))),
+        ("Via", f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)"),
+        ("X-Amz-Cf-Id", aws.chars(rng, 54) + "=="),
+    ):
+        req.add(name, value)
+    edge = f"{aws.pick(rng, _CLOUDFRONT_NETS)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    req.add("X-Forwarded-For", f"{req.source_ip}, {edge}")
+
+
+def _binary_media(types: list[str] | None, content_type: str | None) -> bool:
+    """Whether the REST API's binaryMediaTypes (wildcards allowed) cover the Content-Type."""
+    if not types or not content_type:
+        return False
+    major, _, minor = content_type.split(";", 1)[0].strip().lower().partition("/")
+    for pattern in types:
+        p_major, _, p_minor = pattern.lower().partition("/")
+        if p_major in ("*", major) and p_minor in ("*", minor):
+            return True
+    return False
+
+
+def _auth_type(ctx: BuildContext, o: Options, with_authorizer: str) -> str:
+    auth: str = o.authorization_type or (with_authorizer if o.authorizer is not None else "NONE")
+    if auth == "NONE" and o.authorizer is not None:
+        ctx.fail("authorizer", "authorization_type 'NONE' has no authorizer; pick another type")
+    return auth
+
+
+def _stage_variables(ctx: BuildContext, o: Options) -> dict[str, str]:
+    variables = _http.check_string_map(ctx, "stage_variables", o.stage_variables or {})
+    for name in variables:
+        if not _STAGE_VARIABLE.match(name):
+            ctx.fail("stage_variables", f"{name!r}: names are 1 to 64 letters, digits or '_'")
+    return variables
+
+
+# --- HTTP API (payload 2.0) ---------------------------------------------------------------
+
+
+def build_http(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    method, route_key, route = _http_route(ctx, o)
+    stage = (
+        _http.check_stage(ctx, o.stage, allow_default=True)
+        if o.stage
+        else ("$default" if rng.random() < 0.6 else aws.pick(rng, STAGES))
+    )
+    api_id = _http.check_api_id(ctx, o.api_id)
+    custom = _http.host_from_headers(ctx, o, "domain_name")
+    domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
+    auth = _auth_type(ctx, o, "CUSTOM")
+    variables = _stage_variables(ctx, o)
+    req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT)
+    authorizer = _http_auth(ctx, o, auth, req)
+    _http.add_forwarding(ctx, req, domain)
+    # On the execute-api domain a named stage is the first path segment; custom domains map it.
+    staged = stage != "$default" and not custom
+    raw_path = f"/{stage}{route.path}" if staged else route.path
+    account = authorizer["iam"]["accountId"] if authorizer and "iam" in authorizer else None
+    return _http.payload_v2(
+        ctx,
+        req,
+        route_key=route_key,
+        raw_path=raw_path,
+        stage=stage,
+        api_id=api_id,
+        domain=domain,
+        request_id=o.request_id or _http.apigw_id(ctx),
+        account_id=account or ctx.account_id,
+        authorizer=authorizer,
+        path_parameters=route.parameters if route_key != "$default" else None,
+        stage_variables=variables,
+        keep_cookie_header=False,
+        base64_encoded=_http.text_rule_base64(req),
+    )
+
+
+def _http_route(ctx: BuildContext, o: Options) -> tuple[str, str, Route]:
+    """(method, routeKey, route): the route key's verb and template agree with the request."""
+    verb, template = _parse_route_key(ctx, o.route_key)
+    if verb not in (None, "ANY"):
+        if o.method is not None and o.method != verb:
+            ctx.fail("method", f"{o.method!r} but route_key {o.route_key!r} only matches {verb}")
+        method: str = verb
+    else:
+        method = o.method or _http.draw_method(ctx)
+    if o.route_key == "$default":
+        if o.path_parameters:
+            ctx.fail(
+                "path_parameters",
+                "the $default route has no path parameters; give "
+                "route_key='ANY /{proxy+}' or a route with {parameters}",
+            )
+        path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+        return method, "$default", Route("$default", path, {})
+    route = _http.resolve_route(ctx, o, "route_key", template, method)
+    if o.route_key is not None:
+        return method, o.route_key, route
+    if o.path is not None and not o.path_parameters and route.template in ("/", "/{proxy+}"):
+        return method, "$default" if route.template == "/" else "ANY /{proxy+}", route
+    if route.template == "/{proxy+}":
+        return method, "ANY /{proxy+}" if ctx.rng.random() < 0.5 else "$default", route
+    return method, f"{method} {route.template}", route
+
+
+def _parse_route_key(ctx: BuildContext, route_key: str | None) -> tuple[str | None, str | None]:
+    if route_key is None or route_key == "$default":
+        return None, None
+    m = _ROUTE_KEY.match(route_key)
+    if m is None:
+        ctx.fail(
+            "route_key",
+            f"{route_key!r}; allowed: '$default' or 'METHOD /path' with "
+            f"METHOD one of ANY, {', '.join(_http.METHODS)}, e.g. 'GET /orders/{{id}}'",
+        )
+    return m.group(1), m.group(2)
+
+
+def _http_auth(ctx: BuildContext, o: Options, auth: str, req: Request) -> dict[str, Any] | None:
+    given = o.authorizer or {}
+    if auth == "JWT":
+        _http.check_scalars(ctx, given, "claim")
+        access = "scope" in given or ("aud" not in given and ctx.rng.random() < 0.6)
+        claims = {**_http.jwt_claims(ctx, access_token=access), **given}
+        req.add("Authorization", f"Bearer {_http.jwt_token(ctx, claims)}")
+        scope = claims.get("scope")
+        return {
+            "jwt": {
+                "claims": {k: _http.stringify(v, list_style="brackets") for k, v in claims.items()},
+                "scopes": str(scope).split() if scope else None,
+            }
+        }
+    if auth == "CUSTOM":  # 2.0 authorizers may return arrays and maps, passed on as JSON
+        context = {**_default_context(ctx), **given}
+        if not all(isinstance(k, str) for k in context):
+            ctx.fail("authorizer", "context keys must be str")
+        req.add("Authorization", f"Bearer {ctx.hex(40)}")
+        return {"lambda": context}
+    if auth == "AWS_IAM":
+        caller = _http.merge_known(ctx, _http.iam_caller(ctx), given)
+        for name, value in _http.sigv4_headers(
+            ctx, caller, "execute-api", ("host", "x-amz-date", "x-amz-security-token")
+        ):
+            req.add(name, value)
+        return {"iam": caller}
+    return None
+
+
+_REST_BINARY = "bytes, or text of one of binary_media_types, arrive base64-encoded"
+_SHARED = (
+    Option(
+        "path_parameters",
+        dict,
+        "path parameters: name -> value (the template is derived "
+        "from the path when no resource/route is given)",
+    ),
+    Option("stage", str, "stage name (letters, digits, '-', '_'; HTTP APIs also '$default')"),
+    Option("api_id", str, "API id: 10 lower-case letters or digits"),
+    Option(
+        "domain_name", str, "custom domain name the client called (default: the execute-api domain)"
+    ),
+    Option("stage_variables", dict, "stage variables: name -> value"),
+    Option("request_id", str, "requestContext.requestId"),
+    Option(
+        "authorizer",
+        dict,
+        "claims (COGNITO_USER_POOLS, JWT), context (CUSTOM) or caller "
+        "fields (AWS_IAM) over the generated ones; sets authorization_type CUSTOM if unset",
+    ),
+)
+
+SOURCES = (
+    EventSource(
+        id="api_gateway",
+        service="Amazon API Gateway",
+        invocation="sync",
+        builder=build_rest,
+        description="API Gateway REST API request (Lambda proxy integration, payload 1.0)",
+        options=(
+            *_http.request_options(max_body="6 MB", binary=_REST_BINARY),
+            Option(
+                "resource", str, "resource path template, e.g. '/orders/{orderId}' or '/{proxy+}'"
+            ),
+            *_SHARED,
+            Option("authorization_type", str, "the method's authorization type", choices=REST_AUTH),
+            Option(
+                "endpoint_type", str, "EDGE adds CloudFront's headers", choices=("REGIONAL", "EDGE")
+            ),
+            Option("api_key", str, "the x-api-key the client sent (identity.apiKey)"),
+            Option(
+                "binary_media_types",
+                list,
+                "the API's binaryMediaTypes, e.g. ['image/*']: a "
+                "str body of such a Content-Type arrives base64-encoded",
+                item_type=str,
+            ),
+        ),
+    ),
+    EventSource(
+        id="api_gateway_v2",
+        service="Amazon API Gateway",
+        invocation="sync",
+        builder=build_http,
+        description="API Gateway HTTP API request (payload format 2.0)",
+        options=(
+            *_http.request_options(max_body="6 MB", binary=_http.TEXT_RULE),
+            Option("route_key", str, "'$default' or 'METHOD /path', e.g. 'GET /orders/{orderId}'"),
+            *_SHARED,
+            Option("authorization_type", str, "the route's authorization type", choices=HTTP_AUTH),
+        ),
+    ),
+)

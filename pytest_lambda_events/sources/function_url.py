@@ -1,0 +1,96 @@
+"""AWS Lambda function URLs: the payload format 2.0 request a function's own HTTPS endpoint sends
+(shapes.md section 22)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..registry import EventSource, Option, Options
+from . import _http
+
+AUTH_TYPES = ("NONE", "AWS_IAM")
+_URL_ID = re.compile(r"^[a-z0-9]{32}$")
+_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_TLS = (("TLSv1.3", "TLS_AES_128_GCM_SHA256"), ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"))
+
+
+def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    if o.auth_type == "NONE" and o.authorizer is not None:
+        ctx.fail("authorizer", "auth_type 'NONE' has no IAM caller; pass auth_type='AWS_IAM'")
+    url_id = _url_id(ctx, o.url_id)
+    domain = f"{url_id}.lambda-url.{ctx.region}.on.aws"
+    method = o.method or _http.draw_method(ctx)
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+    req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
+    authorizer = None
+    account = "anonymous"  # what function URLs report for unauthenticated callers
+    if o.auth_type == "AWS_IAM":
+        caller = _http.merge_known(ctx, _http.iam_caller(ctx), o.authorizer or {})
+        authorizer, account = {"iam": caller}, str(caller["accountId"])
+        _add_signing_headers(ctx, req, caller)
+    version, cipher = _TLS[int(rng.random() * len(_TLS))]
+    req.add("X-Amzn-Tls-Cipher-Suite", cipher)
+    req.add("X-Amzn-Tls-Version", version)
+    _http.add_forwarding(ctx, req, domain)
+    return _http.payload_v2(
+        ctx,
+        req,
+        route_key="$default",
+        raw_path=path,
+        stage="$default",
+        api_id=url_id,
+        domain=domain,
+        request_id=o.request_id or ctx.uuid(),
+        account_id=account,
+        authorizer=authorizer,
+        path_parameters=None,
+        stage_variables=None,
+        keep_cookie_header=True,  # captured function-URL events keep it next to `cookies`
+        base64_encoded=_http.text_rule_base64(req),
+    )
+
+
+def _url_id(ctx: BuildContext, url_id: str | None) -> str:
+    if url_id is None:
+        return aws.chars(ctx.rng, 32, _LOWER_DIGITS)
+    if not _URL_ID.match(url_id):
+        ctx.fail("url_id", f"{url_id!r} is not a function URL id: 32 lower-case letters or digits")
+    return url_id
+
+
+def _add_signing_headers(ctx: BuildContext, req: _http.Request, caller: dict[str, Any]) -> None:
+    """What a SigV4 client sends and the URL passes on (it strips Authorization itself)."""
+    payload_hash = hashlib.sha256(req.body or b"").hexdigest()
+    req.add("X-Amz-Content-Sha256", payload_hash)
+    signed = ("host", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
+    for name, value in _http.sigv4_headers(ctx, caller, "lambda", signed):
+        if name != "Authorization":
+            req.add(name, value)
+
+
+SOURCES = (
+    EventSource(
+        id="function_url",
+        service="AWS Lambda function URLs",
+        invocation="sync",
+        builder=build_function_url,
+        description="Lambda function URL request (payload format 2.0)",
+        options=(
+            *_http.request_options(max_body="6 MB", binary=_http.TEXT_RULE),
+            Option("auth_type", str, "the URL's AuthType", "NONE", choices=AUTH_TYPES),
+            Option("url_id", str, "the URL id: 32 lower-case letters or digits"),
+            Option("request_id", str, "requestContext.requestId"),
+            Option(
+                "authorizer",
+                dict,
+                "IAM caller fields over the generated ones (AWS_IAM): "
+                "accessKey, accountId, callerId, userArn, userId, ...",
+            ),
+        ),
+    ),
+)

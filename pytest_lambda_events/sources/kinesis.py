@@ -1,0 +1,240 @@
+"""Amazon Kinesis Data Streams: the batch a Kinesis event source mapping sends, all records
+from one shard (reference/shapes.md 3, semantics.md 5.2 and 5.8)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import string
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS, ROLES, business_json
+from ..registry import EventSource, Option, Options
+from ._streams import WINDOW_OPTIONS, arrival_times_ms, tumbling_window, window_fields
+
+MAX_BATCH = 10_000  # BatchSize maximum (semantics.md 5.1)
+MAX_RECORD_BYTES = 1024 * 1024  # data blob plus partition key
+MAX_PARTITION_KEY = 256
+MAX_SHARD = 999_999_999_999
+_STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
+_SHARD_ID = re.compile(r"^shardId-\d{12}$")
+_SEQUENCE = re.compile(r"^(0|[1-9]\d{0,128})$")
+_ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
+_SEQUENCE_STEP = 4.7e21  # gaps seen between neighbouring records of one shard
+_STREAM_SUFFIXES = ("stream", "events", "ingest", "feed", "firehose-src", "cdc")
+_KEY_STYLES = ("uuid", "customer", "device", "tenant")
+_LOWER_DIGITS = string.ascii_lowercase + string.digits
+
+
+def _count(ctx: BuildContext, o: Options) -> int:
+    count: int | None = o.count
+    for name in ("data", "partition_keys"):
+        values = getattr(o, name)
+        if values is None:
+            continue
+        if not values:
+            ctx.fail(name, "a Kinesis event holds 1 to 10,000 records, not 0")
+        if count is not None and count != len(values):
+            what = "count" if o.given("count") else "data"
+            ctx.fail(name, f"{len(values)} given, but {what} says {count} records; make them agree")
+        count = len(values)
+        if count > MAX_BATCH:
+            ctx.fail(name, f"{count:,} records; a Kinesis batch holds at most 10,000")
+    return count or 1
+
+
+def _payloads(ctx: BuildContext, o: Options, count: int, keys: list[str]) -> list[str]:
+    """The base64 ``data`` of each record; a caller's payload and its partition key must fit
+    in Kinesis's 1 MiB record."""
+    if o.data is not None and o.payload is not None:
+        ctx.fail("payload", "pass either payload (one for every record) or data (one per record)")
+    if o.data is None and o.payload is None:
+        rng = ctx.rng
+        return [base64.b64encode(business_json(rng).encode()).decode() for _ in range(count)]
+    raw = [_as_bytes(v) for v in o.data] if o.data is not None else [_as_bytes(o.payload)] * count
+    for index, (blob, key) in enumerate(zip(raw, keys, strict=True)):
+        size = len(blob) + len(key.encode())
+        if size > MAX_RECORD_BYTES:
+            name = "payload" if o.data is None else f"data[{index}]"
+            ctx.fail(name, f"{size:,} bytes with the partition key; a Kinesis record holds at "
+                     "most 1 MiB (1,048,576 bytes)")  # fmt: skip
+    if o.data is None:
+        return [base64.b64encode(raw[0]).decode()] * count
+    return [base64.b64encode(blob).decode() for blob in raw]
+
+
+def _as_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _partition_keys(ctx: BuildContext, o: Options, count: int) -> list[str]:
+    if o.partition_key is not None and o.partition_keys is not None:
+        ctx.fail("partition_key", "pass either partition_key (every record) or partition_keys")
+    if o.partition_keys is not None or o.partition_key is not None:
+        keys = o.partition_keys or [o.partition_key] * count
+        for key in keys:
+            if not 1 <= len(key) <= MAX_PARTITION_KEY:
+                name = "partition_key" if o.partition_keys is None else "partition_keys"
+                ctx.fail(name, f"{key[:40]!r} has {len(key)} characters; AWS allows 1 to 256")
+        return list(keys)
+    rng = ctx.rng
+    style = aws.pick(rng, _KEY_STYLES)
+    if style == "uuid":  # producers that spread load with a random key per record
+        return [ctx.uuid() for _ in range(count)]
+    pool = [_entity_key(ctx, style) for _ in range(1 + int(rng.random() * 8))]
+    return [aws.pick(rng, tuple(pool)) for _ in range(count)]
+
+
+def _entity_key(ctx: BuildContext, style: str) -> str:
+    if style == "device":
+        return f"device-{int(ctx.rng.random() * 10_000):04d}"
+    return f"{style}-{ctx.hex(8)}"
+
+
+def _shard_id(ctx: BuildContext, o: Options) -> str:
+    shard = o.shard_id
+    if shard is None:
+        return f"shardId-{int(ctx.rng.random() * 4):012d}"
+    if isinstance(shard, int):
+        return f"shardId-{shard:012d}"
+    if not _SHARD_ID.match(shard):
+        ctx.fail("shard_id", f"{shard!r} is not a shard id; use an int or 'shardId-' + 12 digits")
+    return str(shard)
+
+
+def _stream_name(ctx: BuildContext, o: Options) -> str:
+    if o.stream_name is None:
+        rng = ctx.rng
+        return f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, _STREAM_SUFFIXES)}"
+    if not _STREAM_NAME.match(o.stream_name):
+        ctx.fail(
+            "stream_name", f"{o.stream_name!r}: stream names are 1 to 128 of a-z A-Z 0-9 _ . -"
+        )
+    return str(o.stream_name)
+
+
+def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
+    if o.invoke_identity_arn is None:  # the consumer function's role, named as the console does
+        rng = ctx.rng
+        name = f"{stream.split('-')[0][:32]}-{aws.pick(rng, ROLES)}-role-"
+        return ctx.arn("iam", "role/" + name + aws.chars(rng, 8, _LOWER_DIGITS), regional=False)
+    match = _ROLE_ARN.match(o.invoke_identity_arn)
+    if match is None:
+        ctx.fail(
+            "invoke_identity_arn",
+            f"{o.invoke_identity_arn!r} is not an IAM role ARN "
+            "like arn:aws:iam::123456789012:role/name",
+        )
+    if match.group(1) != ctx.partition or match.group(2) != ctx.account_id:
+        ctx.fail(
+            "invoke_identity_arn",
+            f"the execution role must be in partition "
+            f"{ctx.partition!r} and account {ctx.account_id} (set region/account_id to move)",
+        )
+    return str(o.invoke_identity_arn)
+
+
+def _first_sequence(ctx: BuildContext, o: Options) -> int:
+    if o.sequence_number is None:
+        return int(aws.kinesis_sequence_number(ctx.rng))
+    if not _SEQUENCE.match(o.sequence_number):
+        ctx.fail(
+            "sequence_number",
+            f"{o.sequence_number!r}: sequence numbers are 1 to 129 digits without leading zeros",
+        )
+    return int(o.sequence_number)
+
+
+def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    count = _count(ctx, o)
+    window = tumbling_window(ctx, o)
+    keys = _partition_keys(ctx, o, count)
+    payloads = _payloads(ctx, o, count, keys)
+    shard_id = _shard_id(ctx, o)
+    stream = _stream_name(ctx, o)
+    stream_arn = ctx.arn("kinesis", "stream/" + stream)
+    role_arn = _role_arn(ctx, o, stream)
+    sequence = _first_sequence(ctx, o)
+    arrivals = arrival_times_ms(ctx, count, window)
+    encrypted = o.encryption_type == "KMS"
+    r = ctx.rng.random
+    region = ctx.region
+    records = []
+    for data, key, arrival in zip(payloads, keys, arrivals, strict=True):
+        seq = str(sequence)
+        sequence += 1 + int(r() * _SEQUENCE_STEP)
+        payload: dict[str, Any] = {
+            "kinesisSchemaVersion": "1.0",
+            "partitionKey": key,
+            "sequenceNumber": seq,
+            "data": data,
+            "approximateArrivalTimestamp": arrival / 1000,
+        }
+        if encrypted:
+            payload["encryptionType"] = "KMS"
+        records.append(
+            {
+                "kinesis": payload,
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": f"{shard_id}:{seq}",
+                "eventName": "aws:kinesis:record",
+                "invokeIdentityArn": role_arn,
+                "awsRegion": region,
+                "eventSourceARN": stream_arn,
+            }
+        )
+    event: dict[str, Any] = {"Records": records}
+    if window is not None:
+        event.update(window_fields(ctx, o, window, shard_id, stream_arn))
+    return event
+
+
+SOURCES = (
+    EventSource(
+        id="kinesis",
+        service="Amazon Kinesis Data Streams",
+        invocation="poll",
+        builder=build_kinesis,
+        max_count=MAX_BATCH,
+        description="Kinesis Data Streams event source mapping batch (one shard)",
+        options=(
+            Option(
+                "data",
+                list,
+                "one payload per record: bytes, str or a dict sent as JSON (sets count)",
+                item_type=(bytes, str, dict),
+            ),
+            Option("payload", (bytes, str, dict), "the payload of every record (dict: JSON)"),
+            Option("partition_key", str, "partitionKey of every record (1 to 256 characters)"),
+            Option(
+                "partition_keys", list, "one partitionKey per record (sets count)", item_type=str
+            ),
+            Option(
+                "shard_id",
+                (int, str),
+                "the shard: 3 or 'shardId-000000000003'",
+                minimum=0,
+                maximum=MAX_SHARD,
+            ),
+            Option("stream_name", str, "stream name (eventSourceARN ends in stream/<name>)"),
+            Option("sequence_number", str, "sequenceNumber of the first record; the next grow"),
+            Option(
+                "encryption_type",
+                str,
+                "KMS adds encryptionType to each record",
+                "NONE",
+                choices=("NONE", "KMS"),
+            ),
+            Option("invoke_identity_arn", str, "the mapping's execution role ARN"),
+            *WINDOW_OPTIONS,
+        ),
+    ),
+)

@@ -1,0 +1,179 @@
+"""Amazon SQS: the event an SQS event source mapping sends (standard and FIFO queues)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import struct
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS, ROLES, business_json
+from ..registry import EventSource, Option, Options
+from ..timefmt import epoch_ms
+
+MAX_BATCH = 10_000  # standard queue; FIFO queues deliver at most 10 (semantics.md 4.1)
+MAX_FIFO_BATCH = 10
+MAX_MESSAGE_ATTRIBUTES = 10
+
+
+def md5_of_body(body: str) -> str:
+    return hashlib.md5(body.encode()).hexdigest()
+
+
+def md5_of_message_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """SQS's MD5 over message attributes: sorted by name, each encoded as length-prefixed name,
+    data type, a transport byte (1 string/number, 2 binary) and the length-prefixed value."""
+    if not attributes:
+        return None
+    digest = hashlib.md5()
+    for name in sorted(attributes):
+        attr = attributes[name]
+        data_type = attr["dataType"]
+        for part in (name.encode(), data_type.encode()):
+            digest.update(struct.pack(">I", len(part)) + part)
+        if data_type.startswith("Binary"):
+            value = base64.b64decode(attr["binaryValue"])
+            digest.update(b"\x02")
+        else:
+            value = attr["stringValue"].encode()
+            digest.update(b"\x01")
+        digest.update(struct.pack(">I", len(value)) + value)
+    return digest.hexdigest()
+
+
+def message_attribute(value: Any) -> dict[str, Any]:
+    """A Python value as an SQS message attribute (str, int/float, bytes, or the full dict)."""
+    if isinstance(value, Mapping):
+        return {"stringListValues": [], "binaryListValues": [], **value}
+    if isinstance(value, bytes):
+        encoded = base64.b64encode(value).decode()
+        return {"binaryValue": encoded, "stringListValues": [], "binaryListValues": [],
+                "dataType": "Binary"}  # fmt: skip
+    data_type = "Number" if isinstance(value, int | float) and not isinstance(value, bool) else (
+        "String")  # fmt: skip
+    return {"stringValue": str(value), "stringListValues": [], "binaryListValues": [],
+            "dataType": data_type}  # fmt: skip
+
+
+def _check_attributes(ctx: BuildContext, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
+        ctx.fail("message_attributes", f"{len(attributes)} attributes; SQS allows at most 10")
+    out = {}
+    for name, value in attributes.items():
+        if not isinstance(value, str | int | float | bytes | Mapping) or isinstance(value, bool):
+            ctx.fail(
+                "message_attributes",
+                f"{name!r} has a {type(value).__name__}; use str, int, float, bytes or a dict "
+                "with dataType and stringValue/binaryValue",
+            )
+        attr = message_attribute(value)
+        if "dataType" not in attr or ("stringValue" not in attr and "binaryValue" not in attr):
+            ctx.fail("message_attributes", f"{name!r} needs dataType and stringValue/binaryValue")
+        out[name] = attr
+    return out
+
+
+def _bodies(ctx: BuildContext, o: Options, count: int) -> list[str]:
+    if o.bodies is not None:
+        return list(o.bodies)
+    if o.body is not None:
+        return [o.body] * count
+    rng = ctx.rng
+    return [business_json(rng) for _ in range(count)]
+
+
+def _count(ctx: BuildContext, o: Options) -> int:
+    count: int | None = o.count
+    if o.bodies is not None:
+        if count is not None and count != len(o.bodies):
+            ctx.fail("count", f"count={count} but {len(o.bodies)} bodies were given")
+        count = len(o.bodies)
+        if count == 0:
+            ctx.fail("bodies", "an SQS event holds 1 to 10,000 messages, not 0")
+    count = count or 1
+    if o.fifo and count > MAX_FIFO_BATCH:
+        ctx.fail("count", f"{count} messages; a FIFO queue delivers at most 10 per batch")
+    return count
+
+
+def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    fifo = bool(o.fifo) or (o.queue_name or "").endswith(".fifo")
+    if o.given("group_id") and not o.group_id and fifo:
+        ctx.fail("group_id", "a FIFO message needs a MessageGroupId (1 to 128 characters)")
+    if o.group_id and not fifo:
+        ctx.fail("group_id", "MessageGroupId is for FIFO queues; pass fifo=True")
+    count = _count(ctx, o)
+    rng = ctx.rng
+    queue = o.queue_name or aws.resource_name(rng, NOUNS) + "-" + rng.choice(ROLES)
+    if fifo and not queue.endswith(".fifo"):
+        queue += ".fifo"
+    if not fifo and queue.endswith(".fifo"):
+        ctx.fail("queue_name", f"{queue!r} ends in .fifo, which only FIFO queues may")
+    queue_arn = ctx.arn("sqs", queue)
+    attributes = _check_attributes(ctx, o.message_attributes or {})
+    md5_attrs = md5_of_message_attributes(attributes)
+    sender = o.sender_id or f"{aws.iam_unique_id(rng, 'AROA')}:{aws.pick(rng, ROLES)}-session"
+    group = o.group_id or f"group-{rng.randrange(1, 6)}"
+    bodies = _bodies(ctx, o, count)
+    received = ctx.time
+    first_sent = received - timedelta(milliseconds=count + rng.randrange(5, 5000))
+    sequence = rng.getrandbits(60) + 10**19
+    records = []
+    first_sent_ms = epoch_ms(first_sent)
+    first_receive = str(epoch_ms(received) - 3)
+    receive_count = str(o.receive_count)
+    for i, body in enumerate(bodies):
+        sent = first_sent_ms + i
+        system: dict[str, Any] = {
+            "ApproximateReceiveCount": receive_count,
+            "SentTimestamp": str(sent),
+            "SenderId": sender,
+            "ApproximateFirstReceiveTimestamp": first_receive,
+        }
+        if o.aws_trace_header:
+            system["AWSTraceHeader"] = o.aws_trace_header
+        if fifo:
+            system["SequenceNumber"] = str(sequence + i * 65536)
+            system["MessageGroupId"] = group
+            system["MessageDeduplicationId"] = hashlib.sha256(body.encode()).hexdigest()
+        raw = rng.randbytes(16 + aws.RECEIPT_HANDLE_BYTES)
+        records.append({
+            "messageId": aws.uuid4_from(raw),
+            "receiptHandle": aws.receipt_handle_from(raw[16:]),
+            "body": body,
+            "attributes": system,
+            "messageAttributes": {k: dict(v) for k, v in attributes.items()} if attributes else {},
+            "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
+            "md5OfMessageAttributes": md5_attrs,
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue_arn,
+            "awsRegion": ctx.region,
+        })  # fmt: skip
+    return {"Records": records}
+
+
+SOURCES = (
+    EventSource(
+        id="sqs",
+        service="Amazon SQS",
+        invocation="poll",
+        builder=build_sqs,
+        max_count=MAX_BATCH,
+        description="SQS event source mapping batch (standard or FIFO queue)",
+        options=(
+            Option("body", str, "the body of every message"),
+            Option("bodies", list, "one body per message (sets count)", item_type=str),
+            Option("fifo", bool, "a FIFO queue: SequenceNumber, MessageGroupId, dedup id", False),
+            Option("queue_name", str, "queue name (FIFO names end in .fifo)"),
+            Option("group_id", str, "MessageGroupId of every message (FIFO only)"),
+            Option("message_attributes", dict, "name -> str/int/float/bytes or attribute dict"),
+            Option("receive_count", int, "ApproximateReceiveCount", 1, minimum=1, maximum=1000),
+            Option("sender_id", str, "SenderId: the IAM unique id of the sender"),
+            Option("aws_trace_header", str, "AWSTraceHeader (X-Ray Root=...;Parent=...)"),
+        ),
+    ),
+)

@@ -1,0 +1,155 @@
+"""The simulated AWS side of a test: one virtual clock, and the functions, queues, topics,
+buckets and front doors that a flow connects."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .. import aws
+from ..building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from ..clock import Agenda, HarnessError, VirtualClock
+from ..invoker import Handler
+from ..ledger import Invocation, Ledger
+from .eventbridge import EventBus
+from .function import Function
+from .sqs import Queue
+
+if TYPE_CHECKING:
+    from ..flows.front_doors import Alb, FunctionUrl, HttpApi, RestApi
+
+R = TypeVar("R")
+InvocationObserver = Callable[[Invocation], None]
+
+
+class Harness:
+    """The ``lambda_harness`` fixture: build resources, then ``run()`` or ``advance(...)``."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        start: datetime | None = None,
+        on_invocation: InvocationObserver | None = None,
+    ) -> None:
+        self.region = region
+        self.account_id = account_id
+        self.partition = aws.partition_of(region)
+        self.rng = random.Random(seed)
+        self.clock = VirtualClock(start)
+        self.agenda = Agenda(self.clock)
+        self.ledger = Ledger()
+        self.sender_id = aws.iam_unique_id(self.rng, "AIDA")
+        self._on_invocation = on_invocation
+        self._names: dict[tuple[str, str], Any] = {}
+        self.clock.start()
+
+    def close(self) -> None:
+        """Stop the virtual clock and restore real time (the fixture does this)."""
+        self.clock.stop()
+
+    def __enter__(self) -> Harness:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- resources -----------------------------------------------------------------------
+    def function(
+        self,
+        handler: Handler | str,
+        name: str | None = None,
+        timeout: float = 3,
+        memory_size: int = 128,
+        environment: dict[str, str] | None = None,
+    ) -> Function:
+        """A Lambda function running ``handler`` (a callable or ``"package.module.attr"``)."""
+        if name is None:
+            name = _default_function_name(handler)
+        fn = Function(self, handler, name=name, timeout=timeout, memory_size=memory_size,
+                      environment=environment)  # fmt: skip
+        return self._unique("function", name, fn)
+
+    def sqs_queue(self, name: str, *, fifo: bool = False, **settings: Any) -> Queue:
+        """An SQS queue (standard, or FIFO with ``fifo=True`` or a ``.fifo`` name)."""
+        queue = Queue(self, name, fifo=fifo, **settings)
+        return self._unique("queue", queue.name, queue)
+
+    def event_bus(self, name: str = "default") -> EventBus:
+        """An EventBridge event bus (``default`` unless named)."""
+        existing = self._names.get(("event bus", name))
+        return (
+            existing
+            if existing is not None
+            else self._unique("event bus", name, EventBus(self, name))
+        )
+
+    # --- front doors (synchronous push through an HTTP endpoint) -------------------------
+    def rest_api(self, function: Function, **settings: Any) -> RestApi:
+        """An API Gateway REST API with a Lambda proxy integration (payload 1.0)."""
+        from ..flows.front_doors import RestApi
+
+        return RestApi(self, function, **settings)
+
+    def http_api(self, function: Function, **settings: Any) -> HttpApi:
+        """An API Gateway HTTP API with a Lambda integration (payload 2.0)."""
+        from ..flows.front_doors import HttpApi
+
+        return HttpApi(self, function, **settings)
+
+    def alb(self, function: Function, multi_value_headers: bool = False, **settings: Any) -> Alb:
+        """An Application Load Balancer with the function as its target."""
+        from ..flows.front_doors import Alb
+
+        return Alb(self, function, multi_value_headers=multi_value_headers, **settings)
+
+    def function_url(self, function: Function, **settings: Any) -> FunctionUrl:
+        """The function's URL (``auth_type`` NONE or AWS_IAM)."""
+        from ..flows.front_doors import FunctionUrl
+
+        return FunctionUrl(self, function, **settings)
+
+    def _unique(self, kind: str, name: str, resource: R) -> R:
+        if (kind, name) in self._names:
+            raise HarnessError(f"a {kind} named {name!r} exists already in this harness")
+        self._names[kind, name] = resource
+        return resource
+
+    # --- time ----------------------------------------------------------------------------
+    def run(self) -> int:
+        """Advance the virtual clock until no work is due; return the number of steps run.
+
+        Raises ``HarnessStall`` naming the flow if work would never stop being due.
+        """
+        return self.agenda.run()
+
+    def advance(self, **span: float) -> int:
+        """Run everything due within ``timedelta(**span)`` from now, in time order."""
+        try:
+            delta = timedelta(**span)
+        except TypeError as exc:
+            raise HarnessError(
+                f"advance() takes timedelta keywords (days, hours, minutes, seconds, ...): {exc}"
+            ) from None
+        if delta < timedelta(0):
+            raise HarnessError("advance() moves forward only; the span must not be negative")
+        return self.agenda.run(until=self.clock.now() + delta)
+
+    # --- helpers for flows ---------------------------------------------------------------
+    def new_request_id(self) -> str:
+        return aws.uuid4(self.rng)
+
+    def notify_invocation(self, invocation: Invocation) -> None:
+        if self._on_invocation is not None:
+            self._on_invocation(invocation)
+
+
+def _default_function_name(handler: Handler | str) -> str:
+    raw = handler.rpartition(".")[0] if isinstance(handler, str) else getattr(
+        handler, "__name__", "function")  # fmt: skip
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in raw.replace(".", "-"))
+    return (name or "function")[:64]

@@ -1,0 +1,133 @@
+"""A Lambda function in the harness: settings, synchronous and asynchronous invocation."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .. import aws
+from ..context import check_function_settings
+from ..errors import FunctionConfigError
+from ..flows import contracts
+from ..flows.async_invoke import (
+    AsyncConfig,
+    AsyncInvocations,
+    DeadLetterTarget,
+    InvocationRecordTarget,
+)
+from ..invoker import Handler, Invoker
+from ..ledger import Delivery, Invocation
+
+if TYPE_CHECKING:
+    from . import Harness
+
+MAX_SYNC_PAYLOAD_BYTES = 6_291_456  # 6 MB request payload (semantics.md 8.1)
+
+
+class Function:
+    """A Lambda function: ``invoke`` (sync), ``configure_async`` + ``invoke_async``, and every
+    ``Invocation`` in ``invocations``."""
+
+    def __init__(
+        self,
+        harness: Harness,
+        handler: Handler | str,
+        *,
+        name: str,
+        timeout: float = 3,
+        memory_size: int = 128,
+        environment: dict[str, str] | None = None,
+    ) -> None:
+        check_function_settings(name, timeout, memory_size)
+        if not callable(handler) and not isinstance(handler, str):
+            raise FunctionConfigError(
+                "handler must be a callable or a 'package.module.function' string, "
+                f"not {type(handler).__name__}"
+            )
+        self.harness = harness
+        self.handler = handler
+        self.name = name
+        self.timeout = timeout
+        self.memory_size = memory_size
+        self.environment = {str(k): str(v) for k, v in (environment or {}).items()}
+        self.invocations: list[Invocation] = []
+        self.arn = aws.arn(harness.partition, "lambda", harness.region, harness.account_id,
+                           f"function:{name}")  # fmt: skip
+        self._invoker = Invoker(self)
+        self._async = AsyncInvocations(self)
+
+    @property
+    def handler_name(self) -> str:
+        """The handler as AWS's ``_HANDLER`` names it: ``module.function``."""
+        if isinstance(self.handler, str):
+            return self.handler
+        module = getattr(self.handler, "__module__", None) or "handler"
+        return f"{module}.{getattr(self.handler, '__name__', 'handler')}"
+
+    @property
+    def qualified_arn(self) -> str:
+        """The ARN with the version that ran, as destination records carry it."""
+        return f"{self.arn}:$LATEST"
+
+    @property
+    def async_config(self) -> AsyncConfig:
+        return self._async.config
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """One ``Delivery`` per asynchronous event, in submission order."""
+        return self._async.deliveries
+
+    def invoke(self, event: Any, source: str | None = None) -> Invocation:
+        """A synchronous (RequestResponse) invocation: one call, never retried (1.1).
+
+        ``source`` applies that source's response contract: ``accepted`` and ``rejection`` on
+        the invocation say whether the caller would take what the handler returned.
+        """
+        if source is not None:
+            contracts.check_source(source)
+        size = len(json.dumps(event).encode())
+        if size > MAX_SYNC_PAYLOAD_BYTES:
+            raise FunctionConfigError(
+                f"{self.name}: the event is {size:,} bytes; a synchronous invocation takes at "
+                f"most {MAX_SYNC_PAYLOAD_BYTES:,} (AWS answers 413 RequestEntityTooLargeException)"
+            )
+        invocation = self._invoker.call(
+            event, request_id=self.harness.new_request_id(), invocation_type="RequestResponse",
+            attempt=1,
+        )  # fmt: skip
+        if source is not None:
+            contracts.apply(source, invocation)
+        return invocation
+
+    def configure_async(
+        self,
+        *,
+        max_retry_attempts: int = 2,
+        max_event_age: int = 21_600,
+        on_success: InvocationRecordTarget | None = None,
+        on_failure: InvocationRecordTarget | None = None,
+        dead_letter_queue: DeadLetterTarget | None = None,
+    ) -> AsyncConfig:
+        """Replace the asynchronous invocation config (as ``PutFunctionEventInvokeConfig``)."""
+        self._async.config = AsyncConfig(
+            max_retry_attempts, max_event_age, on_success, on_failure, dead_letter_queue
+        )
+        return self._async.config
+
+    def invoke_async(self, event: Any) -> Delivery:
+        """An asynchronous (Event) invocation: queued, attempted when the clock runs."""
+        return self._async.submit(event)
+
+    def call_attempt(self, event: Any, request_id: str, attempt: int) -> Invocation:
+        """One attempt of an asynchronous invocation (the async flow decides about retries)."""
+        return self._invoker.call(
+            event, request_id=request_id, invocation_type="Event", attempt=attempt
+        )
+
+    def receive_invocation_record(self, record: dict[str, Any], function: Function) -> None:
+        """As a destination, a function is invoked asynchronously with the record (2.4)."""
+        self.invoke_async(record)
+
+    def __repr__(self) -> str:
+        return f"<Function {self.name} timeout={self.timeout}s memory={self.memory_size}MB>"

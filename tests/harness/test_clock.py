@@ -1,0 +1,96 @@
+"""The virtual clock: freezegun started once, moved forward, restored at the end."""
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pytest_lambda_events.clock import HarnessError, HarnessStall
+from pytest_lambda_events.world import Harness
+
+
+def test_clock_starts_at_the_real_time_to_the_second_and_time_is_frozen():
+    before = datetime.now(UTC).replace(microsecond=0)
+    with Harness() as h:
+        assert before <= h.clock.now() <= before + timedelta(seconds=2)
+        assert h.clock.now().microsecond == 0
+        assert datetime.now(UTC) == h.clock.now() and time.time() == h.clock.now().timestamp()
+
+
+def test_set_chooses_the_start_only_before_anything_ran():
+    with Harness() as h:
+        h.clock.set(datetime(2030, 1, 1, 9, 0))
+        assert h.clock.now() == datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
+        assert datetime.now(UTC).year == 2030
+        h.agenda.after(5, "noop", lambda: None)
+        h.run()
+        with pytest.raises(HarnessError, match=r"clock.set\(\) chooses the start time"):
+            h.clock.set(datetime(2031, 1, 1))
+
+
+def test_advance_runs_due_work_in_time_order_and_lands_on_the_span_end():
+    with Harness() as h:
+        start, seen = h.clock.now(), []
+        for delay in (30, 10, 20, 90):
+            h.agenda.after(delay, "t", lambda d=delay: seen.append((d, h.clock.now() - start)))
+        assert h.advance(minutes=1) == 3
+        assert seen == [(d, timedelta(seconds=d)) for d in (10, 20, 30)]
+        assert h.clock.now() - start == timedelta(minutes=1)
+        h.run()
+        assert seen[-1] == (90, timedelta(seconds=90))
+
+
+def test_bad_advance_arguments_are_explained():
+    with Harness() as h:
+        with pytest.raises(HarnessError, match="timedelta keywords"):
+            h.advance(fortnights=1)
+        with pytest.raises(HarnessError, match="forward only"):
+            h.advance(seconds=-1)
+
+
+def test_time_sleep_moves_virtual_time_without_sleeping():
+    with Harness() as h:
+        start = h.clock.now()
+        wall = time.perf_counter.__self__ if hasattr(time.perf_counter, "__self__") else None
+        time.sleep(3600)
+        assert h.clock.now() - start == timedelta(hours=1)
+        assert wall is None or wall  # perf_counter is frozen too; nothing waited
+
+
+def test_everything_is_restored_after_close_even_on_failure():
+    real_sleep = time.sleep
+    with pytest.raises(RuntimeError), Harness() as h:
+        h.clock.set(datetime(2001, 1, 1))
+        raise RuntimeError("test failed")
+    assert time.sleep is real_sleep
+    assert datetime.now(UTC).year >= 2026
+
+
+def test_run_raises_harness_stall_naming_the_flow_that_never_stops():
+    with Harness() as h:
+
+        def again():
+            h.agenda.after(1, "sqs:poison", again)
+
+        h.agenda.after(1, "sqs:poison", again)
+        with pytest.raises(HarnessStall, match=r"flow 'sqs:poison' did 1000 of the last 1,000"):
+            h.agenda.run(max_steps=5000)
+
+
+def test_lazy_modules_loaded_before_the_freeze_still_build_pydantic_models():
+    """freezegun's start scans modules with dir(); a lazy module (Powertools' parser) would
+    import its pydantic models mid-freeze and fail on FakeDatetime. The clock resolves such
+    modules first."""
+    code = (
+        "import aws_lambda_powertools.utilities.parser as parser\n"
+        "from pytest_lambda_events import build_event\n"
+        "from pytest_lambda_events.world import Harness\n"
+        "with Harness():\n"
+        "    parser.models.SqsModel.model_validate(build_event('sqs', seed=1))\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"
