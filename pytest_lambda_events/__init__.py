@@ -8,23 +8,45 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import EventConfigError, LambdaEventsError, UnknownSourceError
+from .errors import (
+    EventBusError,
+    EventConfigError,
+    FrontDoorConfigError,
+    FunctionConfigError,
+    HarnessError,
+    HarnessStall,
+    LambdaEventsError,
+    QueueConfigError,
+    UnknownSourceError,
+)
 from .registry import EventSource, Option, Options, SourceRegistry
 
 if TYPE_CHECKING:
     from .building import BuildContext, build_event, source_ids
     from .context import LambdaContext
     from .events import LambdaEvents
+    from .ledger import Delivery, Invocation, InvocationError
+    from .world import Harness
 
 __all__ = [
     "BuildContext",
+    "Delivery",
+    "EventBusError",
     "EventConfigError",
     "EventSource",
+    "FrontDoorConfigError",
+    "FunctionConfigError",
+    "Harness",
+    "HarnessError",
+    "HarnessStall",
+    "Invocation",
+    "InvocationError",
     "LambdaContext",
     "LambdaEvents",
     "LambdaEventsError",
     "Option",
     "Options",
+    "QueueConfigError",
     "SourceRegistry",
     "UnknownSourceError",
     "__version__",
@@ -38,6 +60,10 @@ _LAZY = {
     "source_ids": "building",
     "LambdaContext": "context",
     "LambdaEvents": "events",
+    "Delivery": "ledger",
+    "Invocation": "ledger",
+    "InvocationError": "ledger",
+    "Harness": "world",
 }
 
 

@@ -11,23 +11,15 @@ import heapq
 import itertools
 import sys
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, SupportsIndex
 
-from .errors import LambdaEventsError
+from .errors import HarnessError, HarnessStall
 
 MAX_STEPS = 200_000  # pieces of work one run()/advance() may do before it is called a stall
-
-
-class HarnessError(LambdaEventsError, ValueError):
-    """A harness call that cannot be done as asked (the message says what to do instead)."""
-
-
-class HarnessStall(LambdaEventsError, RuntimeError):
-    """``run()`` would never finish: some flow keeps scheduling work (e.g. a poison record with
-    infinite retries). The message names the flow."""
 
 
 class VirtualClock:
@@ -73,6 +65,16 @@ class VirtualClock:
     def move_to(self, when: datetime) -> None:
         """Move forward to ``when`` (never backward: AWS's time does not)."""
         if when > self._now:
+            self._move(when)
+
+    def rewind(self, when: datetime) -> None:
+        """Go back to ``when``, the start of work that ran concurrently with work just done.
+
+        Flows run concurrent invocations one after another: an event source mapping starts
+        several batches at the same virtual time, and each handler's ``time.sleep`` moves the
+        clock forward from there. Nothing else may go back in time.
+        """
+        if when < self._now:
             self._move(when)
 
     def _move(self, when: datetime) -> None:
@@ -157,13 +159,19 @@ def _materialize_lazy_modules() -> None:
         ]  # fmt: skip
         if not pending:
             return
-        for name, module in pending:
-            _materialized.add(name)
-            for attr in dir(module):
-                try:
-                    getattr(module, attr)
-                except Exception:
-                    continue
+        with warnings.catch_warnings():  # lazy attributes may warn about their deprecation
+            warnings.simplefilter("ignore")
+            for name, module in pending:
+                _materialized.add(name)
+                _resolve_attributes(module)
+
+
+def _resolve_attributes(module: Any) -> None:
+    for attr in dir(module):
+        try:
+            getattr(module, attr)
+        except Exception:  # a broken lazy attribute is the module's business, not ours
+            continue
 
 
 def _aware(when: datetime) -> datetime:

@@ -27,10 +27,56 @@ class UnknownSourceError(EventConfigError, AttributeError):
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """A " (did you mean 'x'?)" suffix for the closest candidate, or an empty string."""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """A " (did you mean 'x'?)" suffix for the closest candidate, or an empty string.
+
+    Case is ignored when matching ('kms' suggests 'KMS')."""
+    by_lower = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
 
 
 class FunctionConfigError(LambdaEventsError, ValueError):
     """A function setting (name, timeout, memory size, ...) outside what AWS Lambda accepts."""
+
+
+class HarnessError(LambdaEventsError, ValueError):
+    """A harness call that cannot be done as asked (the message says what to do instead)."""
+
+
+class HarnessStall(LambdaEventsError, RuntimeError):
+    """``run()`` would never finish: some flow keeps scheduling work (e.g. a poison record with
+    infinite retries). The message names the flow."""
+
+
+class QueueConfigError(HarnessError):
+    """A queue setting or message SQS would refuse."""
+
+
+class EventBusError(HarnessError):
+    """An event bus name or PutEvents entry EventBridge would refuse."""
+
+
+class FrontDoorConfigError(HarnessError):
+    """A front-door setting AWS would not accept; the message names it and what is allowed."""
+
+
+class TopicConfigError(HarnessError):
+    """A topic, subscription, filter policy or publish request SNS would refuse."""
+
+
+class BucketConfigError(HarnessError):
+    """A bucket, notification configuration or object request S3 would refuse."""
+
+
+class EventSourceMappingError(HarnessError):
+    """An event source mapping setting or combination Lambda would refuse (the message quotes
+    AWS's own error where it is known)."""
+
+
+class EventPatternError(HarnessError):
+    """An EventBridge-syntax event pattern (a filter criterion or rule pattern) that AWS would
+    reject; ``path`` names the bad part, e.g. ``body.price[0].numeric``."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path

@@ -12,11 +12,12 @@ import os
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from . import aws
-from .context import LambdaContext, make_context
+from .context import LambdaContext, check_function_settings
 from .ledger import Invocation, InvocationError
 
 if TYPE_CHECKING:
@@ -38,17 +39,23 @@ class Invoker:
     def __init__(self, function: Function) -> None:
         self.function = function
         self._module_dirty = False  # AWS re-initialises the environment after a timeout
+        self._settings: tuple[str, float, int] | None = None  # validated (name, timeout, memory)
+        self._arn = ""
+        self._stream: tuple[date | None, str] = (None, "")  # the execution environment's log stream
 
     def call(
-        self, event: Any, *, request_id: str, invocation_type: str, attempt: int
+        self,
+        event: Any,
+        *,
+        request_id: str,
+        invocation_type: str,
+        attempt: int,
+        judge: Callable[[Invocation], None] | None = None,
     ) -> Invocation:
+        """Invoke once; ``judge`` (a response contract) sees the invocation before observers."""
         fn, harness = self.function, self.function.harness
         clock = harness.clock
-        context = make_context(
-            harness.rng, function_name=fn.name, region=harness.region,
-            account_id=harness.account_id, timeout=fn.timeout, memory_size=fn.memory_size,
-            request_id=request_id,
-        )  # fmt: skip
+        context = self._context(request_id)
         started = clock.now()
         deadline = started + timedelta(seconds=fn.timeout)
         response: Any = None
@@ -69,6 +76,7 @@ class Invoker:
         if timed_out:
             clock.move_to(deadline)
             self._module_dirty = True
+            self._stream = (None, "")
             message = (
                 f"RequestId: {request_id} Error: Task timed out after {fn.timeout:.2f} seconds"
             )
@@ -85,10 +93,37 @@ class Invoker:
             started_at=started, duration=clock.now() - started, response=response, error=error,
             timed_out=timed_out, invocation_type=invocation_type, attempt=attempt,
         )  # fmt: skip
+        if judge is not None:
+            judge(invocation)
         fn.invocations.append(invocation)
         harness.ledger.record_invocation(invocation)
         harness.notify_invocation(invocation)
         return invocation
+
+    def _context(self, request_id: str) -> LambdaContext:
+        """What ``make_context`` builds, without re-validating unchanged settings or asking
+        freezegun for the time (this runs once per invocation; event source mappings make
+        thousands)."""
+        fn, harness = self.function, self.function.harness
+        settings = (fn.name, fn.timeout, fn.memory_size)
+        if self._settings != settings:
+            check_function_settings(*settings)
+            self._settings = settings
+            self._arn = aws.arn(harness.partition, "lambda", harness.region, harness.account_id,
+                                f"function:{fn.name}")  # fmt: skip
+        now = harness.clock.now()
+        if now.date() != self._stream[0]:  # a new execution environment (first call, new day,
+            # or after a timeout reset it): a new log stream, as AWS names them
+            self._stream = (
+                now.date(),
+                f"{now:%Y/%m/%d}/[$LATEST]{aws.hex_string(harness.rng, 32)}",
+            )
+        return LambdaContext(
+            function_name=fn.name, function_version="$LATEST", invoked_function_arn=self._arn,
+            memory_limit_in_mb=fn.memory_size, aws_request_id=request_id,
+            log_stream_name=self._stream[1],
+            deadline_ms=round(now.timestamp() * 1000) + int(fn.timeout * 1000),
+        )  # fmt: skip
 
     def _resolve(self) -> Handler:
         handler = self.function.handler
@@ -136,16 +171,8 @@ class Invoker:
             "TZ": ":UTC",
             **fn.environment,
         }
-        saved = {name: os.environ.get(name) for name in values}
-        os.environ.update(values)
-        try:
+        with harness.environment.applied(self, values):
             yield
-        finally:
-            for name, old in saved.items():
-                if old is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = old
 
     @contextmanager
     def _deadline(self, deadline: Any) -> Iterator[None]:
@@ -163,6 +190,90 @@ class Invoker:
             yield
         finally:
             clock.sleep_hook = previous
+
+
+class LambdaEnvironment:
+    """The Lambda variables handlers see in ``os.environ``, for one harness.
+
+    Outside ``keep()`` every call sets them and restores what was there after. While the
+    harness runs its agenda (inside ``keep()``) they stay set between calls: a function called
+    again only gets its new trace id, and what was there before is restored when ``keep()``
+    ends. Setting and restoring fifteen variables costs about 100 us, and an event source
+    mapping may invoke thousands of times in one run. A call made from inside another (a
+    handler invoking a function) sets and restores around itself, hiding the caller's own.
+    """
+
+    def __init__(self) -> None:
+        self._kept = 0
+        self._active: list[tuple[str, ...]] = []  # the variables of the calls under way
+        self._saved: dict[str, str | None] = {}
+        self._owner: object | None = None
+        self._names: tuple[str, ...] = ()
+        self._log_stream = ""
+
+    @contextmanager
+    def keep(self) -> Iterator[None]:
+        self._kept += 1
+        try:
+            yield
+        finally:
+            self._kept -= 1
+            if not self._kept:
+                saved, self._saved, self._owner, self._names = self._saved, {}, None, ()
+                _restore(saved)
+
+    @contextmanager
+    def applied(self, owner: object, values: dict[str, str]) -> Iterator[None]:
+        """``values`` set for one call of ``owner``'s handler."""
+        active = self._active
+        if self._kept and not active:
+            self._install(owner, values)
+            active.append(self._names)
+            try:
+                yield
+            finally:
+                active.pop()
+            return
+        # around this call only; the calling function's own variables are hidden meanwhile
+        hidden = [name for name in (active[-1] if active else ()) if name not in values]
+        saved = {name: os.environ.get(name) for name in (*values, *hidden)}
+        for name in hidden:
+            os.environ.pop(name, None)
+        os.environ.update(values)
+        active.append(tuple(values))
+        try:
+            yield
+        finally:
+            active.pop()
+            _restore(saved)
+
+    def _install(self, owner: object, values: dict[str, str]) -> None:
+        if owner is self._owner:  # a new trace id each call; a new log stream after a timeout
+            os.environ[_TRACE_ID] = values[_TRACE_ID]
+            if values[_LOG_STREAM] != self._log_stream:
+                os.environ[_LOG_STREAM] = self._log_stream = values[_LOG_STREAM]
+            return
+        saved = self._saved
+        for name in self._names:  # the previous function's own variables go
+            if name not in values:
+                _restore({name: saved[name]})
+        for name, value in values.items():
+            if name not in saved:
+                saved[name] = os.environ.get(name)
+            os.environ[name] = value
+        self._owner, self._names = owner, tuple(values)
+        self._log_stream = values[_LOG_STREAM]
+
+
+_TRACE_ID, _LOG_STREAM = "_X_AMZN_TRACE_ID", "AWS_LAMBDA_LOG_STREAM_NAME"
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for name, old in saved.items():
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 class _RuntimeError(Exception):
@@ -184,15 +295,36 @@ def _error(error_type: str, message: str, request_id: str, exc: BaseException) -
 
 
 def _user_frames(exc: BaseException) -> list[str]:
-    """The traceback from the first frame outside the invoker, as the runtime formats it."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    here = os.path.abspath(__file__)
-    user = [f for f in frames if os.path.abspath(f.filename) != here]
-    return traceback.format_list(user)
+    """The traceback from the first frame outside the invoker, as the runtime formats it.
+
+    Cached by code position: a handler that keeps failing (a poison message redelivered every
+    visibility timeout for days) fails the same way each time, and extracting a traceback
+    reads and stats source files (about 80 us)."""
+    key = []
+    tb = exc.__traceback__
+    while tb is not None:
+        key.append((tb.tb_frame.f_code, tb.tb_lasti))
+        tb = tb.tb_next
+    frames = _FRAMES.get(tuple(key))
+    if frames is None:
+        here = os.path.abspath(__file__)
+        user = [f for f in traceback.extract_tb(exc.__traceback__)
+                if os.path.abspath(f.filename) != here]  # fmt: skip
+        frames = traceback.format_list(user)
+        if len(_FRAMES) >= _MAX_CACHED_TRACES:
+            _FRAMES.clear()
+        _FRAMES[tuple(key)] = frames
+    return list(frames)
+
+
+_FRAMES: dict[tuple[tuple[CodeType, int], ...], list[str]] = {}
+_MAX_CACHED_TRACES = 256
 
 
 def _marshal(response: Any, request_id: str) -> tuple[Any, InvocationError | None]:
     """Serialise the response as the runtime does; return what the caller receives."""
+    if response is None:
+        return None, None
     try:
         text = json.dumps(response, default=_json_default, ensure_ascii=False)
     except (TypeError, ValueError) as exc:

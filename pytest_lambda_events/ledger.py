@@ -64,6 +64,7 @@ class Delivery:
     reason: str | None = None  # why, in words, when the status alone does not say
     enqueued_at: datetime | None = None
     finished_at: datetime | None = None
+    request_id: str | None = None  # an asynchronous invocation's Lambda request id
 
     @property
     def attempts(self) -> int:

@@ -38,3 +38,9 @@ def clf(t: datetime) -> str:
     """``12/Mar/2020:19:03:58 +0000``: API Gateway ``requestTime`` (common log format)."""
     t = t.astimezone(UTC)
     return f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t:%Y:%H:%M:%S} +0000"
+
+
+def space_ms(t: datetime) -> str:
+    """``2022-09-08 15:40:57.144``: SNS delivery-status logs' ``notification.timestamp``."""
+    t = t.astimezone(UTC)
+    return f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d}"

@@ -53,6 +53,7 @@ def test_unknown_override_names_the_source_a_close_match_and_the_allowed_names()
         ({"size": 0}, r"widget: size: 0 is below AWS's minimum 1"),
         ({"size": 11}, r"widget: size: 11 is above AWS's maximum 10"),
         ({"colour": "gren"}, r"'gren' is not allowed \(did you mean 'green'\?\); allowed: 'red'"),
+        ({"colour": "RED"}, r"'RED' is not allowed \(did you mean 'red'\?\)"),
         ({"tags": ["a", 3]}, r"widget: tags\[1\]: expected str, got int 3"),
         ({"when": "yesterday"}, r"widget: when: 'yesterday' is not a time"),
         ({"region": "europe"}, r"widget: region: 'europe' is not an AWS region"),

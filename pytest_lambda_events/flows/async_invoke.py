@@ -69,6 +69,11 @@ class AsyncConfig:
             raise FunctionConfigError(
                 f"dead_letter_queue: use a harness SQS queue or SNS topic, not {type(dlq).__name__}"
             )
+        if getattr(dlq, "fifo", False):
+            raise FunctionConfigError(
+                f"dead_letter_queue: {getattr(dlq, 'name', dlq)} is FIFO; a function's "
+                "dead-letter queue is a standard SQS queue or standard SNS topic"
+            )
 
 
 class AsyncInvocations:
@@ -93,6 +98,7 @@ class AsyncInvocations:
         self.deliveries.append(delivery)
         harness.ledger.open_delivery(delivery)
         request_id = harness.new_request_id()  # the same on every retry (2.1)
+        delivery.request_id = request_id
         harness.agenda.after(0, delivery.flow, lambda: self._attempt(delivery, request_id))
         return delivery
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import aws
 from ..building import build, default_registry
-from ..errors import EventConfigError, LambdaEventsError, did_you_mean
+from ..errors import EventConfigError, FrontDoorConfigError, did_you_mean
 from ..sources import _http
 from . import contracts
 from .contracts import HttpResponse
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 LAMBDA_PAYLOAD_BYTES = _http.LAMBDA_PAYLOAD_LIMIT[0]  # 6 MB synchronous request (8.1)
 _LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _TIMEOUT_MIN_MS = 50
-
-
-class FrontDoorConfigError(LambdaEventsError, ValueError):
-    """A front-door setting AWS would not accept; the message names it and what is allowed."""
 
 
 class _FrontDoor(ABC):
@@ -92,10 +88,14 @@ class _FrontDoor(ABC):
         event = self._event(overrides)
         if isinstance(event, HttpResponse):  # refused before the function was invoked
             return self._answer(event)
-        invocation = self.function.invoke(event)  # one call: no retries (1.4)
-        response = self._respond(invocation)
-        contracts.record(invocation, self.source_id, response)
-        return self._answer(response)
+        answers: list[HttpResponse] = []
+
+        def judge(invocation: Invocation) -> None:
+            answers.append(self._respond(invocation))
+            contracts.record(invocation, self.source_id, answers[0])
+
+        self.function.invoke_judged(event, judge)  # one call: no retries (1.4)
+        return self._answer(answers[0])
 
     def _event(self, overrides: dict[str, Any]) -> dict[str, Any] | HttpResponse:
         """The event this front door sends, or its answer when a size limit refuses it."""

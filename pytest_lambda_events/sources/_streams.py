@@ -4,10 +4,7 @@ the tumbling-window fields Lambda adds when ``TumblingWindowInSeconds`` is set
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -162,20 +159,6 @@ def window_fields(
         "isFinalInvokeForWindow": bool(o.is_final_invoke_for_window),
         "isWindowTerminatedEarly": bool(o.is_window_terminated_early),
     }
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a big batch is built: its tens of thousands of
-    small dicts trigger collections that cost more than building them (2-3x on 10,000 DynamoDB
-    records), and an event holds no reference cycles for the collector to find."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _dt(epoch_s: int) -> datetime:

@@ -27,7 +27,6 @@ from ..timefmt import epoch_ms, iso_ms_z
 from ._streams import (
     WINDOW_OPTIONS,
     arrival_times_ms,
-    gc_paused,
     tumbling_window,
     window_fields,
 )
@@ -487,11 +486,6 @@ def _iso(epoch_ms: int) -> str:
 
 
 def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    with gc_paused():
-        return _build(ctx, o)
-
-
-def _build(ctx: BuildContext, o: Options) -> dict[str, Any]:
     count = _count(ctx, o)
     names = _event_names(ctx, o, count) or _draw_event_names(ctx, o, count)
     _check_fit(ctx, o, names)

@@ -1,10 +1,15 @@
-"""Amazon S3 event notifications: the one-record event S3 sends to Lambda (shapes.md section 1)."""
+"""Amazon S3 event notifications: the one-record event S3 sends to Lambda (shapes.md section 1).
+
+The builder draws values; the harness (``world/s3.py``) takes them from its buckets. Both hand
+them to ``object_block`` and ``notification_record``, so the two can never disagree on a shape.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import ipaddress
+import random
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -148,6 +153,104 @@ def multipart_etag(content: bytes, part_size: int = CLI_PART) -> str:
     parts = [content[i : i + part_size] for i in range(0, len(content), part_size)] or [b""]
     digests = b"".join(hashlib.md5(part).digest() for part in parts)
     return f"{hashlib.md5(digests).hexdigest()}-{len(parts)}"
+
+
+def event_version(event_name: str) -> str:
+    """``eventVersion``: 2.2 for replication, 2.3 for lifecycle/tiering/tagging/ACL, else 2.1."""
+    return "2.2" if event_name in REPLICATION else "2.3" if event_name in _V23 else "2.1"
+
+
+def sequencer(time: datetime, low: int) -> str:
+    """An 18-digit sequencer: '00', the epoch second, then 8 hex digits from ``low``.
+
+    S3's samples have this form; for one key, a later event's sequencer is greater.
+    """
+    return f"00{int(time.timestamp()) & 0xFFFFFFFF:08X}{low & 0xFFFFFFFF:08X}"
+
+
+def draw_request_id(rng: random.Random) -> str:
+    """``x-amz-request-id``: 16 uppercase hex digits."""
+    return aws.hex_string(rng, 16).upper()
+
+
+def draw_host_id(rng: random.Random) -> str:
+    """``x-amz-id-2``: base64 of 56 bytes."""
+    return base64.b64encode(rng.randbytes(56)).decode()
+
+
+def draw_version_id(rng: random.Random) -> str:
+    return aws.chars(rng, 32, _VERSION_ALPHABET)
+
+
+def draw_owner_id(rng: random.Random) -> str:
+    """A bucket owner's ``principalId`` as S3 writes it: 'A' and 13 uppercase letters/digits."""
+    return "A" + aws.chars(rng, 13, _UPPER_DIGITS)
+
+
+def object_block(
+    key: str,
+    *,
+    sequencer: str,
+    size: int | None = None,
+    etag: str | None = None,
+    version_id: str | None = None,
+) -> dict[str, Any]:
+    """``s3.object``: the key URL-form-encoded; size and eTag for objects that exist (created
+    events), versionId only in versioned buckets."""
+    obj: dict[str, Any] = {"key": encode_key(key)}
+    if size is not None and etag is not None:
+        obj["size"], obj["eTag"] = size, etag
+    if version_id is not None:
+        obj["versionId"] = version_id
+    obj["sequencer"] = sequencer
+    return obj
+
+
+def notification_record(
+    *,
+    event_name: str,
+    region: str,
+    partition: str,
+    time: datetime,
+    principal_id: str,
+    source_ip: str,
+    request_id: str,
+    host_id: str,
+    configuration_id: str,
+    bucket: str,
+    owner_id: str,
+    obj: dict[str, Any],
+) -> dict[str, Any]:
+    """One S3 notification record (the caller wraps it in ``{"Records": [...]}``)."""
+    return {
+        "eventVersion": event_version(event_name),
+        "eventSource": "aws:s3",
+        "awsRegion": region,
+        "eventTime": iso_ms_z(time),
+        "eventName": event_name,
+        "userIdentity": {"principalId": principal_id},
+        "requestParameters": {"sourceIPAddress": source_ip},
+        "responseElements": {"x-amz-request-id": request_id, "x-amz-id-2": host_id},
+        "s3": {
+            "s3SchemaVersion": "1.0",
+            "configurationId": configuration_id,
+            "bucket": {
+                "name": bucket,
+                "ownerIdentity": {"principalId": owner_id},
+                "arn": f"arn:{partition}:s3:::{bucket}",
+            },
+            "object": obj,
+        },
+    }
+
+
+def configuration_test_message(
+    bucket: str, time: datetime, request_id: str, host_id: str
+) -> dict[str, Any]:
+    """The ``s3:TestEvent`` message S3 sends to an SQS or SNS destination when a notification
+    configuration is saved (S3 user guide, "Event message structure")."""
+    return {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": iso_ms_z(time),
+            "Bucket": bucket, "RequestId": request_id, "HostId": host_id}  # fmt: skip
 
 
 def _fail_bucket(ctx: BuildContext, option: str, name: str) -> None:
@@ -326,8 +429,7 @@ def _sequencer(ctx: BuildContext, o: Options) -> str:
         if not _SEQUENCER.match(o.sequencer):
             ctx.fail("sequencer", f"{o.sequencer!r} is not an uppercase hexadecimal string")
         return str(o.sequencer)
-    # S3's sequencers are 18 hex digits: '00', the epoch second, then 8 more (docs samples).
-    return f"00{int(ctx.time.timestamp()) & 0xFFFFFFFF:08X}{ctx.hex(8).upper()}"
+    return sequencer(ctx.time, int(ctx.hex(8), 16))
 
 
 def _extra_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[str, Any]:
@@ -378,13 +480,11 @@ def _replication_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> 
 
 
 def _object(ctx: BuildContext, o: Options, name: str, key: str) -> dict[str, Any]:
-    obj: dict[str, Any] = {"key": encode_key(key)}
-    if name not in REMOVED:
-        obj["size"], obj["eTag"] = _size_and_etag(ctx, o, name)
-    if _versioned(ctx, o, name):
-        obj["versionId"] = o.version_id or aws.chars(ctx.rng, 32, _VERSION_ALPHABET)
-    obj["sequencer"] = _sequencer(ctx, o)
-    return obj
+    size, etag = _size_and_etag(ctx, o, name) if name not in REMOVED else (None, None)
+    version_id = (o.version_id or draw_version_id(ctx.rng)) if _versioned(ctx, o, name) else None
+    return object_block(
+        key, size=size, etag=etag, version_id=version_id, sequencer=_sequencer(ctx, o)
+    )
 
 
 def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -396,34 +496,18 @@ def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
     _fail_bucket(ctx, "bucket", bucket)
     key = o.key if o.key is not None else _draw_key(ctx)
     _check_key(ctx, key)
-    owner = "A" + aws.chars(rng, 13, _UPPER_DIGITS)
+    owner = draw_owner_id(rng)
     principal, source_ip = _principals(ctx, o, name, owner)
     configuration = o.configuration_id or (
         ctx.uuid() if rng.random() < 0.5 else f"{aws.pick(rng, NOUNS)}-to-lambda"
     )
-    record: dict[str, Any] = {
-        "eventVersion": "2.2" if name in REPLICATION else "2.3" if name in _V23 else "2.1",
-        "eventSource": "aws:s3",
-        "awsRegion": ctx.region,
-        "eventTime": iso_ms_z(ctx.time),
-        "eventName": name,
-        "userIdentity": {"principalId": principal},
-        "requestParameters": {"sourceIPAddress": source_ip},
-        "responseElements": {
-            "x-amz-request-id": ctx.hex(16).upper(),
-            "x-amz-id-2": base64.b64encode(rng.randbytes(56)).decode(),
-        },
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": configuration,
-            "bucket": {
-                "name": bucket,
-                "ownerIdentity": {"principalId": owner},
-                "arn": f"arn:{ctx.partition}:s3:::{bucket}",
-            },
-            "object": _object(ctx, o, name, key),
-        },
-    }
+    request_id, host_id = draw_request_id(rng), draw_host_id(rng)
+    record = notification_record(
+        event_name=name, region=ctx.region, partition=ctx.partition, time=ctx.time,
+        principal_id=principal, source_ip=source_ip, request_id=request_id, host_id=host_id,
+        configuration_id=configuration, bucket=bucket, owner_id=owner,
+        obj=_object(ctx, o, name, key),
+    )  # fmt: skip
     record.update(_extra_data(ctx, o, name, bucket))
     return {"Records": [record]}
 

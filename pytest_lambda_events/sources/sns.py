@@ -1,12 +1,20 @@
-"""Amazon SNS: the one-record event a topic's Lambda subscription delivers (shapes.md section 4)."""
+"""Amazon SNS: the one-record event a topic's Lambda subscription delivers (shapes.md section 4),
+and the JSON envelope SNS writes into an SQS queue's message body (shapes.md section 6).
+
+The builder draws values; the harness (``world/sns.py``) takes them from its topics. Both hand
+them to ``lambda_event`` / ``sqs_envelope``, so the two can never disagree on a shape.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import random
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .. import aws
@@ -19,6 +27,7 @@ ATTRIBUTE_TYPES = ("String", "String.Array", "Number", "Binary")
 MAX_MESSAGE_BYTES = 256 * 1024
 MAX_SUBJECT = 100
 MAX_ATTRIBUTES = 10
+SIGNATURE_BYTES = 256  # an RSA-2048 signature
 _TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TOPIC_ARN = re.compile(r"^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]{1,256})$")
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
@@ -26,10 +35,106 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _TOPIC_SUFFIXES = ("events", "notifications", "alerts", "updates", "topic")
 
 
+@dataclass(frozen=True)
+class Notification:
+    """One published SNS message: what every subscription of the topic is sent."""
+
+    topic_arn: str
+    message_id: str
+    message: str
+    subject: str | None
+    timestamp: datetime
+    signature: str
+    signature_version: str = "1"
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sequence_number: str | None = None  # FIFO topics only
+
+    @property
+    def region(self) -> str:
+        return self.topic_arn.split(":")[3]
+
+
 def endpoint(region: str) -> str:
     """The SNS endpoint host of ``region`` (China regions live under amazonaws.com.cn)."""
     suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     return f"sns.{region}.{suffix}"
+
+
+def signing_cert_url(region: str) -> str:
+    # One signing certificate per region at a time, so the same URL for every topic there.
+    cert = hashlib.md5(f"sns-signing-{region}".encode()).hexdigest()
+    return f"https://{endpoint(region)}/SimpleNotificationService-{cert}.pem"
+
+
+def unsubscribe_url(region: str, subscription_arn: str) -> str:
+    return f"https://{endpoint(region)}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}"
+
+
+def draw_signature(rng: random.Random) -> str:
+    """A base64 signature of the size SNS's RSA-2048 key makes (not a verifiable one)."""
+    return base64.b64encode(rng.randbytes(SIGNATURE_BYTES)).decode()
+
+
+def lambda_event(notification: Notification, subscription_arn: str) -> dict[str, Any]:
+    """The event a Lambda subscription is invoked with: one record, ``SigningCertUrl`` and
+    ``UnsubscribeUrl`` spelled as Lambda spells them, ``Subject`` null when none was given."""
+    n = notification
+    sns = {
+        "Type": "Notification",
+        "MessageId": n.message_id,
+        "TopicArn": n.topic_arn,
+        "Subject": n.subject,
+        "Message": n.message,
+        "Timestamp": iso_ms_z(n.timestamp),
+        "SignatureVersion": n.signature_version,
+        "Signature": n.signature,
+        "SigningCertUrl": signing_cert_url(n.region),
+        "UnsubscribeUrl": unsubscribe_url(n.region, subscription_arn),
+        "MessageAttributes": n.attributes,
+    }
+    record = {"EventSource": "aws:sns", "EventVersion": "1.0",
+              "EventSubscriptionArn": subscription_arn, "Sns": sns}  # fmt: skip
+    return {"Records": [record]}
+
+
+def sqs_envelope(notification: Notification, subscription_arn: str) -> dict[str, Any]:
+    """The JSON document SNS writes as an SQS message body when raw delivery is off: HTTP
+    spelling (``SigningCertURL``), ``Subject`` and ``MessageAttributes`` only when present.
+    FIFO topics add ``SequenceNumber`` and send no signature (powertools snsSqsFifoEvent)."""
+    n = notification
+    envelope: dict[str, Any] = {"Type": "Notification", "MessageId": n.message_id}
+    if n.sequence_number is not None:
+        envelope["SequenceNumber"] = n.sequence_number
+    envelope["TopicArn"] = n.topic_arn
+    if n.subject is not None:
+        envelope["Subject"] = n.subject
+    envelope.update(Message=n.message, Timestamp=iso_ms_z(n.timestamp))
+    if n.sequence_number is None:
+        envelope.update(SignatureVersion=n.signature_version, Signature=n.signature,
+                        SigningCertURL=signing_cert_url(n.region))  # fmt: skip
+    envelope["UnsubscribeURL"] = unsubscribe_url(n.region, subscription_arn)
+    if n.attributes:
+        envelope["MessageAttributes"] = n.attributes
+    return envelope
+
+
+def sqs_body(notification: Notification, subscription_arn: str) -> str:
+    """``sqs_envelope`` as the text SNS writes: two-space indent, ``" : "`` between key and
+    value, each message attribute on one line as compact JSON, non-ASCII text left as is
+    (as SQS messages captured from SNS show it)."""
+    envelope = sqs_envelope(notification, subscription_arn)
+    attributes = envelope.pop("MessageAttributes", None)
+    lines = [f"  {_text(key)} : {_text(value)}" for key, value in envelope.items()]
+    if attributes:
+        inner = ",\n".join(
+            f"    {_text(name)} : {_text(attr)}" for name, attr in attributes.items()
+        )
+        lines.append(f'  "MessageAttributes" : {{\n{inner}\n  }}')
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def sns_attribute(value: Any) -> dict[str, Any]:
@@ -46,30 +151,55 @@ def sns_attribute(value: Any) -> dict[str, Any]:
     return {"Type": "String", "Value": str(value)}
 
 
-def _check_attribute(ctx: BuildContext, name: str, value: Any) -> dict[str, Any]:
+def attribute_problem(name: str, value: Any) -> str | None:
+    """Why SNS would refuse the message attribute ``name`` = ``value``, or None."""
     if not _ATTRIBUTE_NAME.match(name) or name.lower().startswith(("aws.", "amazon.")):
-        ctx.fail(
-            "message_attributes",
+        return (
             f"{name!r} is not an attribute name: 1-256 letters, digits, "
-            "'_', '-', '.', not starting with 'AWS.' or 'Amazon.'",
+            "'_', '-', '.', not starting with 'AWS.' or 'Amazon.'"
         )
     if isinstance(value, bool) or not isinstance(
         value, str | int | float | bytes | list | tuple | Mapping
     ):
-        ctx.fail(
-            "message_attributes",
+        return (
             f"{name!r} has a {type(value).__name__}; use str, int, "
-            "float, bytes, a list, or a dict with Type and Value",
+            "float, bytes, a list, or a dict with Type and Value"
         )
     attr = sns_attribute(value)
     if attr["Type"] not in ATTRIBUTE_TYPES or not isinstance(attr["Value"], str):
-        ctx.fail(
-            "message_attributes",
-            f"{name!r} needs Type (one of {', '.join(ATTRIBUTE_TYPES)}) and a string Value",
-        )
+        return f"{name!r} needs Type (one of {', '.join(ATTRIBUTE_TYPES)}) and a string Value"
     if attr["Type"] == "Number" and not _NUMBER.match(attr["Value"]):
-        ctx.fail("message_attributes", f"{name!r}: Number value {attr['Value']!r} is not a number")
-    return attr
+        return f"{name!r}: Number value {attr['Value']!r} is not a number"
+    return None
+
+
+def topic_name_problem(name: str) -> str | None:
+    """Why SNS would refuse ``name`` as a topic name (FIFO topic names end in ``.fifo``)."""
+    if len(name) <= 256 and _TOPIC.match(name.removesuffix(".fifo")):
+        return None
+    return f"{name!r} is not a topic name: 1-256 letters, digits, '-' or '_' (FIFO: then .fifo)"
+
+
+def subject_problem(subject: str) -> str | None:
+    """Why SNS would refuse ``subject``, or None."""
+    if 0 < len(subject) <= MAX_SUBJECT and subject.isascii() and subject.isprintable():
+        return None
+    return "SNS subjects are 1 to 100 printable ASCII characters, no line breaks"
+
+
+def message_problem(message: str) -> str | None:
+    """Why SNS would refuse ``message`` (by its UTF-8 size), or None."""
+    size = len(message.encode())
+    if 0 < size <= MAX_MESSAGE_BYTES:
+        return None
+    return f"the message is {size:,} bytes; SNS messages are 1 to 262,144 bytes"
+
+
+def _check_attribute(ctx: BuildContext, name: str, value: Any) -> dict[str, Any]:
+    problem = attribute_problem(name, value)
+    if problem is not None:
+        ctx.fail("message_attributes", problem)
+    return sns_attribute(value)
 
 
 def _attributes(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]:
@@ -124,21 +254,17 @@ def _check_topic_name(ctx: BuildContext, name: str) -> None:
             f"{name!r} is a FIFO topic; FIFO topics deliver only to SQS queues, "
             "not to Lambda: use a standard topic name",
         )
-    if not _TOPIC.match(name):
-        ctx.fail("topic_name", f"{name!r} is not a topic name: 1-256 letters, digits, '-' or '_'")
+    problem = topic_name_problem(name)
+    if problem is not None:
+        ctx.fail("topic_name", problem)
 
 
 def _subject(ctx: BuildContext, o: Options) -> str | None:
     if o.given("subject"):
         subject: str | None = o.subject
-        if subject is not None and not (
-            0 < len(subject) <= MAX_SUBJECT and subject.isascii() and subject.isprintable()
-        ):
-            ctx.fail(
-                "subject",
-                "SNS subjects are 1 to 100 printable ASCII characters, no line "
-                "breaks; pass None for a message published without one",
-            )
+        problem = None if subject is None else subject_problem(subject)
+        if problem is not None:
+            ctx.fail("subject", f"{problem}; pass None for a message published without one")
         return subject
     rng = ctx.rng
     return sentence(rng, rng.randint(2, 5))[:-1] if rng.random() < 0.5 else None
@@ -148,43 +274,26 @@ def _message(ctx: BuildContext, o: Options) -> str:
     if o.message is None:
         return business_json(ctx.rng)
     message: str = o.message
-    size = len(message.encode())
-    if not 0 < size <= MAX_MESSAGE_BYTES:
-        ctx.fail("message", f"the message is {size:,} bytes; SNS messages are 1 to 262,144 bytes")
+    problem = message_problem(message)
+    if problem is not None:
+        ctx.fail("message", problem)
     return message
 
 
 def build_sns(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One SNS notification whose ARNs and URLs agree with the topic's region and account."""
-    rng = ctx.rng
-    _name, topic_arn, region, _account = _topic(ctx, o)
+    _name, topic_arn, _region, _account = _topic(ctx, o)
     subscription_arn = f"{topic_arn}:{ctx.uuid()}"
-    host = endpoint(region)
-    # One signing certificate per region at a time, so the same URL for every topic there.
-    cert = hashlib.md5(f"sns-signing-{region}".encode()).hexdigest()
-    notification = {
-        "Type": "Notification",
-        "MessageId": o.message_id or ctx.uuid(),
-        "TopicArn": topic_arn,
-        "Subject": _subject(ctx, o),
-        "Message": _message(ctx, o),
-        "Timestamp": iso_ms_z(ctx.time),
-        "SignatureVersion": o.signature_version,
-        "Signature": base64.b64encode(rng.randbytes(256)).decode(),  # RSA-2048 signature size
-        "SigningCertUrl": f"https://{host}/SimpleNotificationService-{cert}.pem",
-        "UnsubscribeUrl": f"https://{host}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}",
-        "MessageAttributes": _attributes(ctx, o),
-    }
-    return {
-        "Records": [
-            {
-                "EventSource": "aws:sns",
-                "EventVersion": "1.0",
-                "EventSubscriptionArn": subscription_arn,
-                "Sns": notification,
-            }
-        ]
-    }
+    message_id = o.message_id or ctx.uuid()
+    subject = _subject(ctx, o)
+    message = _message(ctx, o)
+    signature = draw_signature(ctx.rng)
+    notification = Notification(
+        topic_arn=topic_arn, message_id=message_id, message=message, subject=subject,
+        timestamp=ctx.time, signature=signature, signature_version=o.signature_version,
+        attributes=_attributes(ctx, o),
+    )  # fmt: skip
+    return lambda_event(notification, subscription_arn)
 
 
 SOURCES = (

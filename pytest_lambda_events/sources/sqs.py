@@ -59,6 +59,65 @@ def message_attribute(value: Any) -> dict[str, Any]:
             "dataType": data_type}  # fmt: skip
 
 
+def system_attributes(
+    *,
+    receive_count: str,
+    sent_timestamp: str,
+    sender_id: str,
+    first_receive_timestamp: str | None,
+    aws_trace_header: str | None = None,
+    sequence_number: str | None = None,
+    group_id: str | None = None,
+    deduplication_id: str | None = None,
+    dead_letter_queue_source_arn: str | None = None,
+) -> dict[str, str]:
+    """A record's ``attributes``: SQS system attributes, all strings, in AWS's order. FIFO
+    queues add the sequence number, group id and deduplication id (``sequence_number`` set)."""
+    attributes = {
+        "ApproximateReceiveCount": receive_count,
+        "SentTimestamp": sent_timestamp,
+        "SenderId": sender_id,
+    }
+    if first_receive_timestamp is not None:
+        attributes["ApproximateFirstReceiveTimestamp"] = first_receive_timestamp
+    if aws_trace_header is not None:
+        attributes["AWSTraceHeader"] = aws_trace_header
+    if sequence_number is not None:
+        attributes["SequenceNumber"] = sequence_number
+        attributes["MessageGroupId"] = str(group_id)
+        attributes["MessageDeduplicationId"] = str(deduplication_id)
+    if dead_letter_queue_source_arn is not None:
+        attributes["DeadLetterQueueSourceArn"] = dead_letter_queue_source_arn
+    return attributes
+
+
+def sqs_record(
+    *,
+    message_id: str,
+    receipt_handle: str,
+    body: str,
+    attributes: dict[str, str],
+    message_attributes: dict[str, Any],
+    md5_of_message_attributes: str | None,
+    queue_arn: str,
+    region: str,
+) -> dict[str, Any]:
+    """One record of an SQS event (semantics.md 4.2), from explicit values: the event builder
+    and the harness's event source mapping both build their records here."""
+    return {
+        "messageId": message_id,
+        "receiptHandle": receipt_handle,
+        "body": body,
+        "attributes": attributes,
+        "messageAttributes": message_attributes,
+        "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
+        "md5OfMessageAttributes": md5_of_message_attributes,
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
 def _check_attributes(ctx: BuildContext, attributes: Mapping[str, Any]) -> dict[str, Any]:
     if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
         ctx.fail("message_attributes", f"{len(attributes)} attributes; SQS allows at most 10")
@@ -127,32 +186,19 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     first_receive = str(epoch_ms(received) - 3)
     receive_count = str(o.receive_count)
     for i, body in enumerate(bodies):
-        sent = first_sent_ms + i
-        system: dict[str, Any] = {
-            "ApproximateReceiveCount": receive_count,
-            "SentTimestamp": str(sent),
-            "SenderId": sender,
-            "ApproximateFirstReceiveTimestamp": first_receive,
-        }
-        if o.aws_trace_header:
-            system["AWSTraceHeader"] = o.aws_trace_header
-        if fifo:
-            system["SequenceNumber"] = str(sequence + i * 65536)
-            system["MessageGroupId"] = group
-            system["MessageDeduplicationId"] = hashlib.sha256(body.encode()).hexdigest()
+        system = system_attributes(
+            receive_count=receive_count, sent_timestamp=str(first_sent_ms + i), sender_id=sender,
+            first_receive_timestamp=first_receive, aws_trace_header=o.aws_trace_header or None,
+            sequence_number=str(sequence + i * 65536) if fifo else None, group_id=group,
+            deduplication_id=hashlib.sha256(body.encode()).hexdigest() if fifo else None,
+        )  # fmt: skip
         raw = rng.randbytes(16 + aws.RECEIPT_HANDLE_BYTES)
-        records.append({
-            "messageId": aws.uuid4_from(raw),
-            "receiptHandle": aws.receipt_handle_from(raw[16:]),
-            "body": body,
-            "attributes": system,
-            "messageAttributes": {k: dict(v) for k, v in attributes.items()} if attributes else {},
-            "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
-            "md5OfMessageAttributes": md5_attrs,
-            "eventSource": "aws:sqs",
-            "eventSourceARN": queue_arn,
-            "awsRegion": ctx.region,
-        })  # fmt: skip
+        records.append(sqs_record(
+            message_id=aws.uuid4_from(raw), receipt_handle=aws.receipt_handle_from(raw[16:]),
+            body=body, attributes=system,
+            message_attributes={k: dict(v) for k, v in attributes.items()} if attributes else {},
+            md5_of_message_attributes=md5_attrs, queue_arn=queue_arn, region=ctx.region,
+        ))  # fmt: skip
     return {"Records": records}
 
 

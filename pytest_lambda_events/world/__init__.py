@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import aws
 from ..building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from ..clock import Agenda, HarnessError, VirtualClock
-from ..invoker import Handler
+from ..clock import Agenda, VirtualClock
+from ..errors import HarnessError
+from ..invoker import Handler, LambdaEnvironment
 from ..ledger import Invocation, Ledger
 from .eventbridge import EventBus
 from .function import Function
@@ -19,6 +20,8 @@ from .sqs import Queue
 
 if TYPE_CHECKING:
     from ..flows.front_doors import Alb, FunctionUrl, HttpApi, RestApi
+    from .s3 import Bucket
+    from .sns import Topic
 
 R = TypeVar("R")
 InvocationObserver = Callable[[Invocation], None]
@@ -43,6 +46,7 @@ class Harness:
         self.clock = VirtualClock(start)
         self.agenda = Agenda(self.clock)
         self.ledger = Ledger()
+        self.environment = LambdaEnvironment()  # Lambda's variables in os.environ
         self.sender_id = aws.iam_unique_id(self.rng, "AIDA")
         self._on_invocation = on_invocation
         self._names: dict[tuple[str, str], Any] = {}
@@ -88,6 +92,25 @@ class Harness:
             else self._unique("event bus", name, EventBus(self, name))
         )
 
+    def sns_topic(self, name: str, **settings: Any) -> Topic:
+        """An SNS topic (standard, or FIFO with ``fifo=True`` or a ``.fifo`` name)."""
+        from ..errors import TopicConfigError
+        from ._settings import check_settings
+        from .sns import SETTINGS, Topic
+
+        check_settings(f"topic {name}", settings, SETTINGS, TopicConfigError)
+        topic = Topic(self, name, **settings)
+        return self._unique("topic", topic.name, topic)
+
+    def s3_bucket(self, name: str, **settings: Any) -> Bucket:
+        """An S3 bucket (``versioning=True`` for versions and delete markers)."""
+        from ..errors import BucketConfigError
+        from ._settings import check_settings
+        from .s3 import SETTINGS, Bucket
+
+        check_settings(f"bucket {name}", settings, SETTINGS, BucketConfigError)
+        return self._unique("bucket", name, Bucket(self, name, **settings))
+
     # --- front doors (synchronous push through an HTTP endpoint) -------------------------
     def rest_api(self, function: Function, **settings: Any) -> RestApi:
         """An API Gateway REST API with a Lambda proxy integration (payload 1.0)."""
@@ -125,7 +148,8 @@ class Harness:
 
         Raises ``HarnessStall`` naming the flow if work would never stop being due.
         """
-        return self.agenda.run()
+        with self.environment.keep():
+            return self.agenda.run()
 
     def advance(self, **span: float) -> int:
         """Run everything due within ``timedelta(**span)`` from now, in time order."""
@@ -137,7 +161,8 @@ class Harness:
             ) from None
         if delta < timedelta(0):
             raise HarnessError("advance() moves forward only; the span must not be negative")
-        return self.agenda.run(until=self.clock.now() + delta)
+        with self.environment.keep():
+            return self.agenda.run(until=self.clock.now() + delta)
 
     # --- helpers for flows ---------------------------------------------------------------
     def new_request_id(self) -> str:

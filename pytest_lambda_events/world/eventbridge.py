@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..errors import LambdaEventsError
+from ..errors import EventBusError
 from ..timefmt import iso_z
 
 if TYPE_CHECKING:
@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 _BUS_NAME = re.compile(r"^[A-Za-z0-9._\-/]{1,256}$")
 MAX_ENTRIES = 10  # PutEvents takes at most 10 entries per call
 MAX_ENTRY_BYTES = 262_144
-
-
-class EventBusError(LambdaEventsError, ValueError):
-    """An event bus name or PutEvents entry EventBridge would refuse."""
 
 
 class EventBus:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
@@ -55,6 +57,7 @@ class Function:
                            f"function:{name}")  # fmt: skip
         self._invoker = Invoker(self)
         self._async = AsyncInvocations(self)
+        self.deleted = False
 
     @property
     def handler_name(self) -> str:
@@ -86,19 +89,37 @@ class Function:
         """
         if source is not None:
             contracts.check_source(source)
+        return self.invoke_judged(
+            event, None if source is None else partial(contracts.apply, source)
+        )
+
+    def invoke_judged(
+        self, event: Any, judge: Callable[[Invocation], None] | None = None
+    ) -> Invocation:
+        """A synchronous invocation whose response ``judge`` (a caller's contract) examines
+        before anyone observes the invocation (front doors use this)."""
+        self._check_exists()
         size = len(json.dumps(event).encode())
         if size > MAX_SYNC_PAYLOAD_BYTES:
             raise FunctionConfigError(
                 f"{self.name}: the event is {size:,} bytes; a synchronous invocation takes at "
                 f"most {MAX_SYNC_PAYLOAD_BYTES:,} (AWS answers 413 RequestEntityTooLargeException)"
             )
-        invocation = self._invoker.call(
+        return self._invoker.call(
             event, request_id=self.harness.new_request_id(), invocation_type="RequestResponse",
-            attempt=1,
+            attempt=1, judge=judge,
         )  # fmt: skip
-        if source is not None:
-            contracts.apply(source, invocation)
-        return invocation
+
+    def invoke_for_mapping(
+        self, event: Any, judge: Callable[[Invocation], None] | None = None
+    ) -> Invocation:
+        """A synchronous invocation by an event source mapping's poller (semantics.md 4.4):
+        ``RequestResponse``, never retried by Lambda itself. The mapping sized the batch under
+        the 6 MB payload limit, and ``judge`` applies its response rules (4.5)."""
+        return self._invoker.call(
+            event, request_id=self.harness.new_request_id(), invocation_type="RequestResponse",
+            attempt=1, judge=judge,
+        )  # fmt: skip
 
     def configure_async(
         self,
@@ -117,7 +138,20 @@ class Function:
 
     def invoke_async(self, event: Any) -> Delivery:
         """An asynchronous (Event) invocation: queued, attempted when the clock runs."""
+        self._check_exists()
         return self._async.submit(event)
+
+    def delete(self) -> None:
+        """``DeleteFunction``: later invokes fail with ResourceNotFoundException, and push
+        sources still pointing here (SNS subscriptions) see a client-side error."""
+        self.deleted = True
+
+    def _check_exists(self) -> None:
+        if self.deleted:
+            raise FunctionConfigError(
+                f"Function not found: {self.arn} (ResourceNotFoundException): "
+                f"{self.name} was deleted"
+            )
 
     def call_attempt(self, event: Any, request_id: str, attempt: int) -> Invocation:
         """One attempt of an asynchronous invocation (the async flow decides about retries)."""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pytest_lambda_events.clock import HarnessError, HarnessStall
+from pytest_lambda_events import HarnessError, HarnessStall
 from pytest_lambda_events.world import Harness
 
 
@@ -94,3 +94,11 @@ def test_lazy_modules_loaded_before_the_freeze_still_build_pydantic_models():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+def test_starting_the_clock_emits_no_warnings(pytester):
+    """Resolving lazy modules (dateutil's deprecated zoneinfo, for one) must not warn users
+    who run with -W error."""
+    pytester.makepyfile("def test_x(lambda_harness):\n    lambda_harness.advance(days=1)\n")
+    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:randomly")
+    result.assert_outcomes(passed=1, warnings=0)

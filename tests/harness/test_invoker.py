@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pytest_lambda_events.errors import FunctionConfigError
+from pytest_lambda_events.world import Harness
 
 
 def test_sync_invoke_returns_the_response_and_records_the_invocation(lambda_harness):
@@ -170,3 +171,14 @@ def test_invocation_finished_hook_sees_every_invocation(pytester):
         "    assert SEEN == [('f', True), ('f', True)]\n"
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_observers_see_the_contracts_verdict():
+    """invocation_finished observers run after the response contract judged the response."""
+    seen = []
+    with Harness(on_invocation=lambda inv: seen.append((inv.accepted, inv.rejection))) as h:
+        fn = h.function(lambda e, c: {"statusCode": 200, "body": {"not": "a string"}}, name="api")
+        fn.invoke({}, source="api_gateway")
+        h.rest_api(fn).request("GET", "/")
+    assert [accepted for accepted, _ in seen] == [False, False]
+    assert all("body must be a string" in rejection for _, rejection in seen)

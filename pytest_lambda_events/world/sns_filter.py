@@ -1,0 +1,230 @@
+"""SNS subscription filter policies on message attributes (``FilterPolicyScope`` set to
+``MessageAttributes``, the default): which published messages a subscription receives.
+
+The rules, from the SNS developer guide ("Amazon SNS message filtering", "Filter policy
+constraints"): the keys of a policy are ANDed and the conditions listed under a key are ORed;
+string matching is exact and case-sensitive; numeric matching compares numbers from -10^9 to
+10^9 with five decimal places; only String, String.Array and Number attributes take part (a
+Binary attribute counts as absent); a policy has at most 5 keys and at most 150 combinations of
+values (the product of its lists' lengths).
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import TopicConfigError, did_you_mean
+
+MAX_KEYS = 5
+MAX_COMBINATIONS = 150
+NUMERIC_LIMIT = 1e9
+NUMERIC_DECIMALS = 5
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
+_LOWER_BOUNDS = (">", ">=")
+_UPPER_BOUNDS = ("<", "<=")
+_STRING_OPERATORS = ("prefix", "suffix", "equals-ignore-case")
+OPERATORS = (*_STRING_OPERATORS, "anything-but", "numeric", "exists")
+_EXAMPLE = "e.g. {'store': ['example_corp', {'prefix': 'shop-'}], 'price': [{'numeric': ['>', 0]}]}"
+
+Value = str | float  # one attribute value as a policy sees it
+
+
+class FilterPolicy:
+    """A subscription's filter policy; ``mismatch`` says why a message would be filtered out."""
+
+    def __init__(self, policy: Mapping[str, Any]) -> None:
+        self.rules = _check_policy(policy)
+
+    def mismatch(self, attributes: Mapping[str, Mapping[str, Any]]) -> str | None:
+        """None when a message with these SNS message attributes is delivered; else why not."""
+        for key, conditions in self.rules.items():
+            values = _values(attributes.get(key))
+            if not any(_condition_matches(c, values) for c in conditions):
+                return _why(key, conditions, attributes)
+        return None
+
+
+def _why(key: str, conditions: tuple[Any, ...], attributes: Mapping[str, Any]) -> str:
+    if not attributes:
+        return f"the message has no attributes; the filter policy needs {key!r}"
+    attr = attributes.get(key)
+    shown = "absent" if attr is None else f"{attr.get('Type')} {attr.get('Value')!r}"
+    return f"attribute {key!r} ({shown}) matches none of the policy's {list(conditions)}"
+
+
+def _values(attribute: Mapping[str, Any] | None) -> list[Value] | None:
+    """The values a policy compares, or None when the attribute is absent (or Binary)."""
+    if attribute is None or attribute.get("Type") not in ("String", "String.Array", "Number"):
+        return None
+    kind, value = attribute["Type"], attribute["Value"]
+    if kind == "String":
+        return [value]
+    if kind == "Number":
+        return [float(value)]
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []  # SNS counts these as InvalidAttributes and filters the message out
+    if not isinstance(items, list):
+        return []
+    return [_as_value(item) for item in items if isinstance(item, str | int | float)]
+
+
+def _as_value(item: str | int | float) -> Value:
+    return item if isinstance(item, str) else float(item)
+
+
+def _condition_matches(condition: Any, values: list[Value] | None) -> bool:
+    if isinstance(condition, Mapping):
+        ((name, argument),) = condition.items()
+        if name == "exists":
+            return bool(argument) == (values is not None)
+        return values is not None and any(_TESTS[name](argument, v) for v in values)
+    return values is not None and any(_equal(condition, v) for v in values)
+
+
+def _equal(condition: str | int | float, value: Value) -> bool:
+    if isinstance(condition, str):
+        return isinstance(value, str) and value == condition
+    return isinstance(value, float) and _round(value) == _round(float(condition))
+
+
+def _round(number: float) -> float:
+    return round(number, NUMERIC_DECIMALS)
+
+
+def _anything_but(argument: Any, value: Value) -> bool:
+    if isinstance(argument, Mapping):
+        return isinstance(value, str) and not value.startswith(argument["prefix"])
+    excluded = argument if isinstance(argument, list) else [argument]
+    return not any(_equal(e, value) for e in excluded)
+
+
+def _numeric(argument: list[Any], value: Value) -> bool:
+    if not isinstance(value, float):
+        return False
+    pairs = zip(argument[::2], argument[1::2], strict=True)
+    return all(_COMPARE[op](_round(value), _round(float(n))) for op, n in pairs)
+
+
+_TESTS: dict[str, Callable[[Any, Value], bool]] = {
+    "prefix": lambda a, v: isinstance(v, str) and v.startswith(a),
+    "suffix": lambda a, v: isinstance(v, str) and v.endswith(a),
+    "equals-ignore-case": lambda a, v: isinstance(v, str) and v.casefold() == a.casefold(),
+    "anything-but": _anything_but,
+    "numeric": _numeric,
+}
+
+
+# --- checking a policy as SetSubscriptionAttributes would ------------------------------------
+
+
+def _fail(detail: str) -> TopicConfigError:
+    return TopicConfigError(f"filter_policy: {detail}")
+
+
+def _check_policy(policy: Any) -> dict[str, tuple[Any, ...]]:
+    if not isinstance(policy, Mapping) or not policy:
+        raise _fail(f"a dict of attribute name -> list of conditions, {_EXAMPLE}")
+    if len(policy) > MAX_KEYS:
+        raise _fail(f"{len(policy)} keys; SNS allows at most {MAX_KEYS}")
+    rules: dict[str, tuple[Any, ...]] = {}
+    combinations = 1
+    for key, conditions in policy.items():
+        if not isinstance(conditions, list) or not conditions:
+            raise _fail(f"{key!r} needs a non-empty list of conditions, {_EXAMPLE}")
+        for condition in conditions:
+            _check_condition(key, condition)
+        combinations *= len(conditions)
+        rules[str(key)] = tuple(conditions)
+    if combinations > MAX_COMBINATIONS:
+        raise _fail(
+            f"{combinations} combinations of values (the product of the lists' lengths); "
+            f"SNS allows at most {MAX_COMBINATIONS}"
+        )
+    return rules
+
+
+def _check_condition(key: str, condition: Any) -> None:
+    if isinstance(condition, str):
+        return
+    if _is_number(condition):
+        _check_number(key, condition)
+        return
+    if isinstance(condition, Mapping) and len(condition) == 1:
+        ((name, argument),) = condition.items()
+        if name in _CHECKS:
+            _CHECKS[name](key, argument)
+            return
+        raise _fail(f"{key!r}: unknown operator {name!r}{did_you_mean(str(name), OPERATORS)}; "
+                    f"use one of {', '.join(OPERATORS)}")  # fmt: skip
+    raise _fail(
+        f"{key!r}: {condition!r} is not a condition; use a string, a number, or a one-key "
+        f"dict with one of {', '.join(OPERATORS)}"
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_number(key: str, number: Any) -> None:
+    if not _is_number(number) or not -NUMERIC_LIMIT <= number <= NUMERIC_LIMIT:
+        raise _fail(f"{key!r}: {number!r}; numeric matching takes numbers from -1e9 to 1e9")
+
+
+def _check_string(operator_name: str) -> Callable[[str, Any], None]:
+    def check(key: str, argument: Any) -> None:
+        if not isinstance(argument, str) or not argument:
+            raise _fail(f"{key!r}: {operator_name} takes a non-empty string, not {argument!r}")
+
+    return check
+
+
+def _check_exists(key: str, argument: Any) -> None:
+    if not isinstance(argument, bool):
+        raise _fail(f"{key!r}: exists takes true or false, not {argument!r}")
+
+
+def _check_anything_but(key: str, argument: Any) -> None:
+    if isinstance(argument, Mapping):
+        if set(argument) != {"prefix"}:
+            raise _fail(f"{key!r}: anything-but takes a dict only as {{'prefix': '...'}}")
+        _check_string("anything-but prefix")(key, argument["prefix"])
+        return
+    items = argument if isinstance(argument, list) else [argument]
+    if not items or not all(isinstance(i, str) or _is_number(i) for i in items):
+        raise _fail(
+            f"{key!r}: anything-but takes a string, a number, a non-empty list of them, or "
+            f"{{'prefix': '...'}}, not {argument!r}"
+        )
+    for item in items:
+        if _is_number(item):
+            _check_number(key, item)
+
+
+def _check_numeric(key: str, argument: Any) -> None:
+    shape = "['=', 5], ['>', 0], or a range such as ['>=', 0, '<', 100] (lower bound first)"
+    if not isinstance(argument, list) or len(argument) not in (2, 4):
+        raise _fail(f"{key!r}: numeric takes {shape}, not {argument!r}")
+    operators = argument[::2]
+    if len(argument) == 4 and (operators[0] not in _LOWER_BOUNDS or operators[1] not in
+                               _UPPER_BOUNDS):  # fmt: skip
+        raise _fail(f"{key!r}: numeric takes {shape}, not {argument!r}")
+    if any(op not in _COMPARE for op in operators):
+        raise _fail(f"{key!r}: numeric operators are {', '.join(_COMPARE)}, not {argument!r}")
+    for number in argument[1::2]:
+        _check_number(key, number)
+
+
+_CHECKS: dict[str, Callable[[str, Any], None]] = {
+    **{name: _check_string(name) for name in _STRING_OPERATORS},
+    "anything-but": _check_anything_but,
+    "numeric": _check_numeric,
+    "exists": _check_exists,
+}

@@ -1,0 +1,1 @@
+"""The pytest-lambda-events test suite."""

@@ -1,0 +1,1 @@
+"""Tests of the harness: functions, flows, topics, buckets, front doors."""

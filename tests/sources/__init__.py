@@ -1,0 +1,1 @@
+"""Tests of the event builders, one module per source."""
