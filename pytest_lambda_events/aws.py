@@ -98,8 +98,10 @@ def dynamodb_sequence_number(rng: random.Random) -> str:
 
 def xray_trace_header(rng: random.Random, at: datetime, sampled: bool = False) -> str:
     """An X-Ray ``AWSTraceHeader``: Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0|1."""
-    root = f"1-{int(at.timestamp()):08x}-{hex_string(rng, 24)}"
-    return f"Root={root};Parent={hex_string(rng, 16)};Sampled={int(sampled)}"
+    # one draw for both ids: the same bytes as hex_string(rng, 24) then hex_string(rng, 16)
+    # (12 and 8 bytes, whole 32-bit words of the generator); this runs once per invocation
+    ids = rng.randbytes(20).hex()
+    return f"Root=1-{int(at.timestamp()):08x}-{ids[:24]};Parent={ids[24:]};Sampled={int(sampled)}"
 
 
 def ipv4(rng: random.Random) -> str:

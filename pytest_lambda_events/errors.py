@@ -80,3 +80,12 @@ class EventPatternError(HarnessError):
     def __init__(self, message: str, *, path: str = "") -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+
+
+class StreamConfigError(HarnessError):
+    """A Kinesis stream setting or put request Kinesis would refuse (the message names the
+    setting and the allowed range)."""
+
+
+class TableConfigError(HarnessError):
+    """A DynamoDB table setting or item request DynamoDB would refuse."""

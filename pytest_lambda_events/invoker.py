@@ -12,7 +12,8 @@ import os
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from types import CodeType
 from typing import TYPE_CHECKING, Any
 
@@ -61,16 +62,22 @@ class Invoker:
         response: Any = None
         error: InvocationError | None = None
         timed_out = False
-        with self._environment(context), self._deadline(deadline):
-            try:
-                handler = self._resolve()
-                response = handler(event, context)
-            except _TimedOut:
-                timed_out = True
-            except _RuntimeError as exc:
-                error = _error(exc.error_type, str(exc), request_id, exc)
-            except Exception as exc:
-                error = _error(type(exc).__name__, str(exc), request_id, exc)
+        # the environment and the sleep hook are set and undone inline rather than with
+        # context managers: an event source mapping invokes thousands of times per run
+        restore = self._set_environment(context)
+        previous, clock.sleep_hook = clock.sleep_hook, partial(self._sleep, deadline)
+        try:
+            handler = self._resolve()
+            response = handler(event, context)
+        except _TimedOut:
+            timed_out = True
+        except _RuntimeError as exc:
+            error = _error(exc.error_type, str(exc), request_id, exc)
+        except Exception as exc:
+            error = _error(type(exc).__name__, str(exc), request_id, exc)
+        finally:
+            clock.sleep_hook = previous
+            harness.environment.leave(restore)
         if clock.now() > deadline:  # the handler moved time past its deadline some other way
             timed_out = True
         if timed_out:
@@ -151,10 +158,21 @@ class Invoker:
             )
         return found  # type: ignore[no-any-return]
 
-    @contextmanager
-    def _environment(self, context: LambdaContext) -> Iterator[None]:
+    def _set_environment(self, context: LambdaContext) -> dict[str, str | None] | None:
+        """Set the Lambda variables for this call; what ``LambdaEnvironment.leave`` undoes."""
         fn, harness = self.function, self.function.harness
-        values = {
+        trace_id = aws.xray_trace_header(harness.rng, harness.clock.now())
+        overrides = fn.environment  # the function's own variables win, as in _variables
+        return harness.environment.enter(
+            self,
+            overrides.get(_TRACE_ID, trace_id),
+            overrides.get(_LOG_STREAM, context.log_stream_name),
+            partial(self._variables, context, trace_id),
+        )
+
+    def _variables(self, context: LambdaContext, trace_id: str) -> dict[str, str]:
+        fn, harness = self.function, self.function.harness
+        return {
             "AWS_LAMBDA_FUNCTION_NAME": fn.name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_size),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -167,29 +185,19 @@ class Invoker:
             "LAMBDA_TASK_ROOT": "/var/task",
             "LAMBDA_RUNTIME_DIR": "/var/runtime",
             "_HANDLER": fn.handler_name,
-            "_X_AMZN_TRACE_ID": aws.xray_trace_header(harness.rng, harness.clock.now()),
+            "_X_AMZN_TRACE_ID": trace_id,
             "TZ": ":UTC",
             **fn.environment,
         }
-        with harness.environment.applied(self, values):
-            yield
 
-    @contextmanager
-    def _deadline(self, deadline: Any) -> Iterator[None]:
+    def _sleep(self, deadline: datetime, seconds: float) -> None:
+        """``time.sleep`` in the handler: virtual time passes, up to the deadline."""
         clock = self.function.harness.clock
-
-        def sleep(seconds: float) -> None:
-            wake = clock.now() + timedelta(seconds=seconds)
-            if wake > deadline:
-                clock.move_to(deadline)
-                raise _TimedOut
-            clock.move_to(wake)
-
-        previous, clock.sleep_hook = clock.sleep_hook, sleep
-        try:
-            yield
-        finally:
-            clock.sleep_hook = previous
+        wake = clock.now() + timedelta(seconds=seconds)
+        if wake > deadline:
+            clock.move_to(deadline)
+            raise _TimedOut
+        clock.move_to(wake)
 
 
 class LambdaEnvironment:
@@ -222,37 +230,43 @@ class LambdaEnvironment:
                 saved, self._saved, self._owner, self._names = self._saved, {}, None, ()
                 _restore(saved)
 
-    @contextmanager
-    def applied(self, owner: object, values: dict[str, str]) -> Iterator[None]:
-        """``values`` set for one call of ``owner``'s handler."""
+    def enter(
+        self,
+        owner: object,
+        trace_id: str,
+        log_stream: str,
+        variables: Callable[[], dict[str, str]],
+    ) -> dict[str, str | None] | None:
+        """Set the variables for one call of ``owner``'s handler (``variables()`` builds them
+        all; when the same function is called again while kept, only its trace id and log
+        stream change, and they are not built). Pass the result to ``leave`` after the call."""
         active = self._active
         if self._kept and not active:
-            self._install(owner, values)
+            if owner is self._owner:  # a new trace id each call; a new log stream after a timeout
+                os.environ[_TRACE_ID] = trace_id
+                if log_stream != self._log_stream:
+                    os.environ[_LOG_STREAM] = self._log_stream = log_stream
+            else:
+                self._install(owner, variables())
             active.append(self._names)
-            try:
-                yield
-            finally:
-                active.pop()
-            return
+            return None
         # around this call only; the calling function's own variables are hidden meanwhile
+        values = variables()
         hidden = [name for name in (active[-1] if active else ()) if name not in values]
         saved = {name: os.environ.get(name) for name in (*values, *hidden)}
         for name in hidden:
             os.environ.pop(name, None)
         os.environ.update(values)
         active.append(tuple(values))
-        try:
-            yield
-        finally:
-            active.pop()
+        return saved
+
+    def leave(self, saved: dict[str, str | None] | None) -> None:
+        """Undo ``enter``: restore what a call outside ``keep()`` (or a nested one) replaced."""
+        self._active.pop()
+        if saved is not None:
             _restore(saved)
 
     def _install(self, owner: object, values: dict[str, str]) -> None:
-        if owner is self._owner:  # a new trace id each call; a new log stream after a timeout
-            os.environ[_TRACE_ID] = values[_TRACE_ID]
-            if values[_LOG_STREAM] != self._log_stream:
-                os.environ[_LOG_STREAM] = self._log_stream = values[_LOG_STREAM]
-            return
         saved = self._saved
         for name in self._names:  # the previous function's own variables go
             if name not in values:
@@ -326,7 +340,7 @@ def _marshal(response: Any, request_id: str) -> tuple[Any, InvocationError | Non
     if response is None:
         return None, None
     try:
-        text = json.dumps(response, default=_json_default, ensure_ascii=False)
+        text = _ENCODER.encode(response)
     except (TypeError, ValueError) as exc:
         message = f"Unable to marshal response: {exc}"
         return None, InvocationError(
@@ -352,3 +366,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):  # the runtime's simplejson writes Decimals as numbers
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# one encoder for every response: json.dumps with any option builds a new encoder per call
+_ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=False)

@@ -52,7 +52,7 @@ class Invocation:
         return self.response if self.error is None else self.error.payload
 
 
-@dataclass
+@dataclass(slots=True)  # an event source mapping opens one per message
 class Delivery:
     """The fate of one event, message or record in a flow."""
 
@@ -89,3 +89,6 @@ class Ledger:
     def open_delivery(self, delivery: Delivery) -> Delivery:
         self.deliveries.append(delivery)
         return delivery
+
+    def open_deliveries(self, deliveries: list[Delivery]) -> None:
+        self.deliveries += deliveries

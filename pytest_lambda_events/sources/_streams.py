@@ -151,13 +151,32 @@ def window_fields(
     if len(text.encode()) > MAX_STATE_BYTES:
         ctx.fail("state", f"{len(text):,} bytes; Lambda keeps at most 1 MB of state per window")
     state = json.loads(text)  # a copy: a handler mutating it must not change the caller's dict
+    return window_event_fields(
+        start=_dt(window.start), end=_dt(window.end), state=state, shard_id=shard_id,
+        source_arn=source_arn, final=bool(o.is_final_invoke_for_window),
+        terminated_early=bool(o.is_window_terminated_early),
+    )  # fmt: skip
+
+
+def window_event_fields(
+    *,
+    start: datetime,
+    end: datetime,
+    state: Any,
+    shard_id: str,
+    source_arn: str,
+    final: bool,
+    terminated_early: bool,
+) -> dict[str, Any]:
+    """The tumbling-window keys from explicit values (the builders and the harness's event
+    source mapping both use this)."""
     return {
-        "window": {"start": iso_z(_dt(window.start)), "end": iso_z(_dt(window.end))},
+        "window": {"start": iso_z(start), "end": iso_z(end)},
         "state": state,
         "shardId": shard_id,
         "eventSourceARN": source_arn,
-        "isFinalInvokeForWindow": bool(o.is_final_invoke_for_window),
-        "isWindowTerminatedEarly": bool(o.is_window_terminated_early),
+        "isFinalInvokeForWindow": final,
+        "isWindowTerminatedEarly": terminated_early,
     }
 
 

@@ -485,6 +485,52 @@ def _iso(epoch_ms: int) -> str:
     return f"{_iso_date(day)}{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}Z"
 
 
+def dynamodb_record(
+    *,
+    event_id: str,
+    event_name: str,
+    keys: dict[str, Any],
+    new_image: dict[str, Any] | None,
+    old_image: dict[str, Any] | None,
+    view_type: str,
+    sequence_number: str,
+    created_s: int,
+    region: str,
+    source_arn: str,
+    ttl_removal: bool = False,
+    image_sizes: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """One DynamoDB Streams record from explicit values: typed ``keys`` and the images the
+    view type shows (None where the record has none). ``SizeBytes`` counts the keys and the
+    images carried; ``image_sizes`` are their sizes when the caller knows them already. The
+    builder and the harness's event source mapping both make records with this."""
+    new_size, old_size = image_sizes or (
+        0 if new_image is None else item_size(new_image),
+        0 if old_image is None else item_size(old_image),
+    )
+    stream: dict[str, Any] = {"ApproximateCreationDateTime": created_s, "Keys": keys}
+    size = item_size(keys)
+    if new_image is not None:
+        stream["NewImage"] = new_image
+        size += new_size
+    if old_image is not None:
+        stream["OldImage"] = old_image
+        size += old_size
+    stream.update(SequenceNumber=sequence_number, SizeBytes=size, StreamViewType=view_type)
+    record: dict[str, Any] = {
+        "eventID": event_id,
+        "eventName": event_name,
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+    }
+    if ttl_removal:
+        record["userIdentity"] = dict(TTL_IDENTITY)
+    record["dynamodb"] = stream
+    record["eventSourceARN"] = source_arn
+    return record
+
+
 def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     count = _count(ctx, o)
     names = _event_names(ctx, o, count) or _draw_event_names(ctx, o, count)
@@ -507,31 +553,15 @@ def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
         new, old, new_size, old_size = images.for_record(index, name, write_ms)
         image = new if new is not None else old
         assert image is not None
-        stream: dict[str, Any] = {
-            "ApproximateCreationDateTime": write_ms // 1000,
-            "Keys": {k: dict(image[k]) for k in keys},
-        }
-        size = item_size(stream["Keys"])  # SizeBytes: Keys plus the images the record carries
-        if show_new and new is not None:
-            stream["NewImage"] = new
-            size += new_size
-        if show_old and old is not None:
-            stream["OldImage"] = old
-            size += old_size
-        stream.update(SequenceNumber=str(sequence), SizeBytes=size, StreamViewType=view)
-        sequence += 1 + int(r() * 100_000)
-        record: dict[str, Any] = {
-            "eventID": ctx.hex(32),
-            "eventName": name,
-            "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb",
-            "awsRegion": ctx.region,
-        }
-        if o.ttl_removal:
-            record["userIdentity"] = dict(TTL_IDENTITY)
-        record["dynamodb"] = stream
-        record["eventSourceARN"] = table_arn
-        records.append(record)
+        number = str(sequence)
+        sequence += 1 + int(r() * 100_000)  # drawn before the eventID, as it always was
+        records.append(dynamodb_record(
+            event_id=ctx.hex(32), event_name=name, keys={k: dict(image[k]) for k in keys},
+            new_image=new if show_new else None, old_image=old if show_old else None,
+            image_sizes=(new_size, old_size), view_type=view, sequence_number=number,
+            created_s=write_ms // 1000, region=ctx.region, source_arn=table_arn,
+            ttl_removal=bool(o.ttl_removal),
+        ))  # fmt: skip
     event: dict[str, Any] = {"Records": records}
     if window is not None:
         event.update(window_fields(ctx, o, window, _shard_id(ctx, writes[0], label), table_arn))

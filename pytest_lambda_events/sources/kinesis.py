@@ -152,6 +152,41 @@ def _first_sequence(ctx: BuildContext, o: Options) -> int:
     return int(o.sequence_number)
 
 
+def kinesis_record(
+    *,
+    partition_key: str,
+    sequence_number: str,
+    data: str,
+    arrival_s: float,
+    shard_id: str,
+    role_arn: str,
+    region: str,
+    stream_arn: str,
+    encrypted: bool = False,
+) -> dict[str, Any]:
+    """One record of a Kinesis batch from explicit values (``data`` is base64 already); the
+    builder and the harness's event source mapping both make records with this."""
+    payload: dict[str, Any] = {
+        "kinesisSchemaVersion": "1.0",
+        "partitionKey": partition_key,
+        "sequenceNumber": sequence_number,
+        "data": data,
+        "approximateArrivalTimestamp": arrival_s,
+    }
+    if encrypted:
+        payload["encryptionType"] = "KMS"
+    return {
+        "kinesis": payload,
+        "eventSource": "aws:kinesis",
+        "eventVersion": "1.0",
+        "eventID": f"{shard_id}:{sequence_number}",
+        "eventName": "aws:kinesis:record",
+        "invokeIdentityArn": role_arn,
+        "awsRegion": region,
+        "eventSourceARN": stream_arn,
+    }
+
+
 def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
     count = _count(ctx, o)
     window = tumbling_window(ctx, o)
@@ -168,29 +203,12 @@ def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
     region = ctx.region
     records = []
     for data, key, arrival in zip(payloads, keys, arrivals, strict=True):
-        seq = str(sequence)
+        records.append(kinesis_record(
+            partition_key=key, sequence_number=str(sequence), data=data,
+            arrival_s=arrival / 1000, shard_id=shard_id, role_arn=role_arn, region=region,
+            stream_arn=stream_arn, encrypted=encrypted,
+        ))  # fmt: skip
         sequence += 1 + int(r() * _SEQUENCE_STEP)
-        payload: dict[str, Any] = {
-            "kinesisSchemaVersion": "1.0",
-            "partitionKey": key,
-            "sequenceNumber": seq,
-            "data": data,
-            "approximateArrivalTimestamp": arrival / 1000,
-        }
-        if encrypted:
-            payload["encryptionType"] = "KMS"
-        records.append(
-            {
-                "kinesis": payload,
-                "eventSource": "aws:kinesis",
-                "eventVersion": "1.0",
-                "eventID": f"{shard_id}:{seq}",
-                "eventName": "aws:kinesis:record",
-                "invokeIdentityArn": role_arn,
-                "awsRegion": region,
-                "eventSourceARN": stream_arn,
-            }
-        )
     event: dict[str, Any] = {"Records": records}
     if window is not None:
         event.update(window_fields(ctx, o, window, shard_id, stream_arn))

@@ -20,6 +20,8 @@ from .sqs import Queue
 
 if TYPE_CHECKING:
     from ..flows.front_doors import Alb, FunctionUrl, HttpApi, RestApi
+    from .dynamodb import DynamoDBTable
+    from .kinesis import KinesisStream
     from .s3 import Bucket
     from .sns import Topic
 
@@ -110,6 +112,30 @@ class Harness:
 
         check_settings(f"bucket {name}", settings, SETTINGS, BucketConfigError)
         return self._unique("bucket", name, Bucket(self, name, **settings))
+
+    def kinesis_stream(
+        self, name: str, *, shards: int = 1, retention_hours: int = 24
+    ) -> KinesisStream:
+        """A Kinesis data stream (``shards`` split the hash-key space evenly)."""
+        from .kinesis import KinesisStream
+
+        stream = KinesisStream(self, name, shards=shards, retention_hours=retention_hours)
+        return self._unique("stream", name, stream)
+
+    def dynamodb_table(
+        self,
+        name: str,
+        *,
+        key: tuple[str, ...] | list[str] | str = ("pk",),
+        stream_view_type: str | None = "NEW_AND_OLD_IMAGES",
+        ttl_attribute: str | None = None,
+    ) -> DynamoDBTable:
+        """A DynamoDB table with a stream (``stream_view_type=None`` for none)."""
+        from .dynamodb import DynamoDBTable
+
+        table = DynamoDBTable(self, name, key=key, stream_view_type=stream_view_type,
+                              ttl_attribute=ttl_attribute)  # fmt: skip
+        return self._unique("table", name, table)
 
     # --- front doors (synchronous push through an HTTP endpoint) -------------------------
     def rest_api(self, function: Function, **settings: Any) -> RestApi:

@@ -7,31 +7,33 @@ string matching is exact and case-sensitive; numeric matching compares numbers f
 10^9 with five decimal places; only String, String.Array and Number attributes take part (a
 Binary attribute counts as absent); a policy has at most 5 keys and at most 150 combinations of
 values (the product of its lists' lengths).
+
+The matching itself is EventBridge's (:mod:`..flows.patterns`): this module checks a policy as
+SNS does, turns it into an event pattern and the message attributes into a document. Numbers on
+both sides become floats rounded to five decimals, so that an exact number (which a pattern
+compares by its JSON text) compares by value, as SNS does (5 matches a Number ``5.0``).
 """
 
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import TopicConfigError, did_you_mean
+from ..flows.patterns import Pattern
 
 MAX_KEYS = 5
 MAX_COMBINATIONS = 150
 NUMERIC_LIMIT = 1e9
 NUMERIC_DECIMALS = 5
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-}  # fmt: skip
+_NUMERIC_OPERATORS = ("=", "<", "<=", ">", ">=")
 _LOWER_BOUNDS = (">", ">=")
 _UPPER_BOUNDS = ("<", "<=")
 _STRING_OPERATORS = ("prefix", "suffix", "equals-ignore-case")
 OPERATORS = (*_STRING_OPERATORS, "anything-but", "numeric", "exists")
 _EXAMPLE = "e.g. {'store': ['example_corp', {'prefix': 'shop-'}], 'price': [{'numeric': ['>', 0]}]}"
-
-Value = str | float  # one attribute value as a policy sees it
+_ABSENT: Any = object()
 
 
 class FilterPolicy:
@@ -39,14 +41,26 @@ class FilterPolicy:
 
     def __init__(self, policy: Mapping[str, Any]) -> None:
         self.rules = _check_policy(policy)
+        self.pattern = Pattern({key: _pattern_list(c) for key, c in self.rules.items()})
+        self._by_key: dict[str, Pattern] = {}  # one pattern per key, built to explain a miss
 
     def mismatch(self, attributes: Mapping[str, Mapping[str, Any]]) -> str | None:
         """None when a message with these SNS message attributes is delivered; else why not."""
+        document = {key: value for key in self.rules
+                    if (value := _document_value(attributes.get(key))) is not _ABSENT}  # fmt: skip
+        for key, value in document.items():
+            if value == [] and {"exists": True} in self.rules[key]:
+                # SNS counts the attribute as present though its array holds nothing to compare;
+                # a pattern sees no value in an empty array, so give `exists: true` one to see
+                document[key] = ""
+        if self.pattern.matches(document):
+            return None
         for key, conditions in self.rules.items():
-            values = _values(attributes.get(key))
-            if not any(_condition_matches(c, values) for c in conditions):
+            if key not in self._by_key:
+                self._by_key[key] = Pattern({key: self.pattern.source[key]})
+            if not self._by_key[key].matches(document):
                 return _why(key, conditions, attributes)
-        return None
+        raise AssertionError("a filter policy failed with every key matching")  # keys are ANDed
 
 
 def _why(key: str, conditions: tuple[Any, ...], attributes: Mapping[str, Any]) -> str:
@@ -57,68 +71,63 @@ def _why(key: str, conditions: tuple[Any, ...], attributes: Mapping[str, Any]) -
     return f"attribute {key!r} ({shown}) matches none of the policy's {list(conditions)}"
 
 
-def _values(attribute: Mapping[str, Any] | None) -> list[Value] | None:
-    """The values a policy compares, or None when the attribute is absent (or Binary)."""
+# --- translating to an event pattern and a document ------------------------------------------
+
+
+def _number(value: str | int | float) -> float:
+    """A number as SNS compares it: five decimals (``+ 0.0`` makes -0.0 plain 0.0, so that
+    equal numbers have equal JSON text)."""
+    return round(float(value), NUMERIC_DECIMALS) + 0.0
+
+
+def _document_value(attribute: Mapping[str, Any] | None) -> Any:
+    """What the pattern sees for one attribute: String -> str, Number -> a number,
+    String.Array -> a list of its strings and numbers; _ABSENT when absent (or Binary)."""
     if attribute is None or attribute.get("Type") not in ("String", "String.Array", "Number"):
-        return None
+        return _ABSENT
     kind, value = attribute["Type"], attribute["Value"]
     if kind == "String":
-        return [value]
+        return value
     if kind == "Number":
-        return [float(value)]
+        return _number(value)
     try:
         items = json.loads(value)
     except ValueError:
         return []  # SNS counts these as InvalidAttributes and filters the message out
     if not isinstance(items, list):
         return []
-    return [_as_value(item) for item in items if isinstance(item, str | int | float)]
+    return [item if isinstance(item, str) else _number(item)
+            for item in items if isinstance(item, str) or _is_number(item)]  # fmt: skip
 
 
-def _as_value(item: str | int | float) -> Value:
-    return item if isinstance(item, str) else float(item)
+def _pattern_list(conditions: tuple[Any, ...]) -> list[Any]:
+    """A key's (checked) conditions as pattern entries, numbers rounded as SNS rounds them."""
+    return [entry for c in conditions if (entry := _pattern_entry(c)) is not None]
 
 
-def _condition_matches(condition: Any, values: list[Value] | None) -> bool:
-    if isinstance(condition, Mapping):
-        ((name, argument),) = condition.items()
-        if name == "exists":
-            return bool(argument) == (values is not None)
-        return values is not None and any(_TESTS[name](argument, v) for v in values)
-    return values is not None and any(_equal(condition, v) for v in values)
+def _pattern_entry(condition: Any) -> Any:
+    if _is_number(condition):
+        return _number(condition)
+    if not isinstance(condition, Mapping):
+        return condition
+    ((name, argument),) = condition.items()
+    if name == "numeric":
+        return _numeric_entry(argument)
+    if name == "anything-but" and not isinstance(argument, Mapping):
+        items = argument if isinstance(argument, list) else [argument]
+        return {name: [_number(i) if _is_number(i) else i for i in items]}
+    return condition
 
 
-def _equal(condition: str | int | float, value: Value) -> bool:
-    if isinstance(condition, str):
-        return isinstance(value, str) and value == condition
-    return isinstance(value, float) and _round(value) == _round(float(condition))
-
-
-def _round(number: float) -> float:
-    return round(number, NUMERIC_DECIMALS)
-
-
-def _anything_but(argument: Any, value: Value) -> bool:
-    if isinstance(argument, Mapping):
-        return isinstance(value, str) and not value.startswith(argument["prefix"])
-    excluded = argument if isinstance(argument, list) else [argument]
-    return not any(_equal(e, value) for e in excluded)
-
-
-def _numeric(argument: list[Any], value: Value) -> bool:
-    if not isinstance(value, float):
-        return False
-    pairs = zip(argument[::2], argument[1::2], strict=True)
-    return all(_COMPARE[op](_round(value), _round(float(n))) for op, n in pairs)
-
-
-_TESTS: dict[str, Callable[[Any, Value], bool]] = {
-    "prefix": lambda a, v: isinstance(v, str) and v.startswith(a),
-    "suffix": lambda a, v: isinstance(v, str) and v.endswith(a),
-    "equals-ignore-case": lambda a, v: isinstance(v, str) and v.casefold() == a.casefold(),
-    "anything-but": _anything_but,
-    "numeric": _numeric,
-}
+def _numeric_entry(argument: list[Any]) -> dict[str, list[Any]] | None:
+    """``numeric`` with rounded bounds; a range of one number becomes ``=``, and an empty one
+    (which SNS accepts and which matches nothing) None."""
+    numeric = [_number(x) if i % 2 else x for i, x in enumerate(argument)]
+    if len(numeric) == 4 and numeric[1] >= numeric[3]:
+        if numeric[1] == numeric[3] and (numeric[0], numeric[2]) == (">=", "<="):
+            return {"numeric": ["=", numeric[1]]}
+        return None
+    return {"numeric": numeric}
 
 
 # --- checking a policy as SetSubscriptionAttributes would ------------------------------------
@@ -216,8 +225,10 @@ def _check_numeric(key: str, argument: Any) -> None:
     if len(argument) == 4 and (operators[0] not in _LOWER_BOUNDS or operators[1] not in
                                _UPPER_BOUNDS):  # fmt: skip
         raise _fail(f"{key!r}: numeric takes {shape}, not {argument!r}")
-    if any(op not in _COMPARE for op in operators):
-        raise _fail(f"{key!r}: numeric operators are {', '.join(_COMPARE)}, not {argument!r}")
+    if any(op not in _NUMERIC_OPERATORS for op in operators):
+        raise _fail(
+            f"{key!r}: numeric operators are {', '.join(_NUMERIC_OPERATORS)}, not {argument!r}"
+        )
     for number in argument[1::2]:
         _check_number(key, number)
 

@@ -458,6 +458,21 @@ class Queue:
         self._remove(message, DELETED)
         return True
 
+    def delete_batch(self, messages: list[Message]) -> list[Message]:
+        """``DeleteMessageBatch``: the messages that were in flight here, now deleted."""
+        if self.fifo:
+            return [message for message in messages if self.delete(message)]
+        # a standard queue's deletion only leaves _live: done inline, as a poller deletes
+        # every successful batch this way
+        live = self._live
+        deleted = []
+        for message in messages:
+            if message.state is IN_FLIGHT and message.queue is self:
+                message.state = DELETED
+                live.pop(message.message_id, None)
+                deleted.append(message)
+        return deleted
+
     def release(self, now: datetime) -> None:
         """Apply what time did: delays and visibility timeouts that ended, retention."""
         times = self._due_times

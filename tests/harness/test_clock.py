@@ -102,3 +102,15 @@ def test_starting_the_clock_emits_no_warnings(pytester):
     pytester.makepyfile("def test_x(lambda_harness):\n    lambda_harness.advance(days=1)\n")
     result = pytester.runpytest_subprocess("-W", "error", "-p", "no:randomly")
     result.assert_outcomes(passed=1, warnings=0)
+
+
+def test_run_restores_the_garbage_collector_thresholds():
+    import gc
+
+    before = gc.get_threshold()
+    with Harness() as h:
+        seen = []
+        h.agenda.after(1, "probe", lambda: seen.append(gc.get_threshold()))
+        h.run()
+    assert seen[0][0] >= 10_000  # collections of the young generation are rarer during a run
+    assert gc.get_threshold() == before
