@@ -65,7 +65,7 @@ def default_time(rng: random.Random) -> datetime:
     ``freeze_time`` or the harness clock), otherwise a time drawn from the seed."""
     if _time_is_frozen():
         return datetime.now(UTC)
-    return _TIME_ANCHOR + timedelta(milliseconds=rng.randrange(_TIME_SPAN_S * 1000))
+    return _TIME_ANCHOR + timedelta(milliseconds=int(rng.random() * _TIME_SPAN_S * 1000))
 
 
 def _time_is_frozen() -> bool:

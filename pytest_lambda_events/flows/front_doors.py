@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from ..world.function import Function
 
 LAMBDA_PAYLOAD_BYTES = _http.LAMBDA_PAYLOAD_LIMIT[0]  # 6 MB synchronous request (8.1)
-_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _TIMEOUT_MIN_MS = 50
 
 
@@ -195,7 +194,7 @@ class RestApi(_ApiGateway):
     )
 
     def _defaults(self, given: dict[str, Any]) -> dict[str, Any]:
-        api_id = aws.chars(self.harness.rng, 10, _LOWER_DIGITS)
+        api_id = aws.chars(self.harness.rng, 10, aws.LOWER_DIGITS)
         return {"stage": "prod", "api_id": api_id, "endpoint_type": "REGIONAL"}
 
     def _respond(self, invocation: Invocation) -> HttpResponse:
@@ -229,7 +228,7 @@ class HttpApi(_ApiGateway):
     )
 
     def _defaults(self, given: dict[str, Any]) -> dict[str, Any]:
-        return {"stage": "$default", "api_id": aws.chars(self.harness.rng, 10, _LOWER_DIGITS)}
+        return {"stage": "$default", "api_id": aws.chars(self.harness.rng, 10, aws.LOWER_DIGITS)}
 
     def _respond(self, invocation: Invocation) -> HttpResponse:
         return contracts.respond(self.source_id, invocation, timeout=self.timeout)
@@ -251,7 +250,7 @@ class FunctionUrl(_FrontDoor):
     body_limit = (LAMBDA_PAYLOAD_BYTES, "Lambda takes request payloads up to 6 MB")
 
     def _defaults(self, given: dict[str, Any]) -> dict[str, Any]:
-        return {"auth_type": "NONE", "url_id": aws.chars(self.harness.rng, 32, _LOWER_DIGITS)}
+        return {"auth_type": "NONE", "url_id": aws.chars(self.harness.rng, 32, aws.LOWER_DIGITS)}
 
     @property
     def url(self) -> str:

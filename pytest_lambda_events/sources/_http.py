@@ -32,7 +32,6 @@ _HOST = re.compile(
 _PARAM = re.compile(r"^\{([A-Za-z0-9_.-]+)(\+?)\}$")
 _STAGE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _API_ID = re.compile(r"^[a-z0-9]{10}$")
-_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 # (User-Agent, kind): kind picks the Accept headers such a client sends.
 USER_AGENTS = (
@@ -161,7 +160,7 @@ def check_stage(ctx: BuildContext, stage: str, *, allow_default: bool) -> str:
 
 def check_api_id(ctx: BuildContext, api_id: str | None) -> str:
     if api_id is None:
-        return aws.chars(ctx.rng, 10, _LOWER_DIGITS)
+        return aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
     if not _API_ID.match(api_id):
         ctx.fail("api_id", f"{api_id!r} is not an API id: 10 lower-case letters or digits")
     return api_id
@@ -678,7 +677,7 @@ def jwt_claims(ctx: BuildContext, *, access_token: bool) -> dict[str, Any]:
     sub = ctx.uuid()
     issued = int((ctx.time - timedelta(seconds=60 + int(rng.random() * 3000))).timestamp())
     auth_time = issued - int(rng.random() * 86400)
-    client_id = aws.chars(rng, 26, _LOWER_DIGITS)
+    client_id = aws.chars(rng, 26, aws.LOWER_DIGITS)
     claims: dict[str, Any] = {
         "sub": sub,
         "iss": f"https://cognito-idp.{ctx.region}.amazonaws.com/{user_pool_id(ctx)}",

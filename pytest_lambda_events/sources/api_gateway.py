@@ -20,7 +20,6 @@ REST_AUTH = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS")
 HTTP_AUTH = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
 _ROUTE_KEY = re.compile(r"^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/\S*)$")
 _STAGE_VARIABLE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
 # CloudFront edge addresses (the second X-Forwarded-For hop of edge-optimized APIs).
 _CLOUDFRONT_NETS = ("130.176", "64.252", "15.158", "70.132")
 
@@ -54,7 +53,7 @@ def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
     headers = req.sorted_headers(lower=False)
     query = _http.grouped(req.query)
     context: dict[str, Any] = {
-        "resourceId": aws.chars(rng, 10 if route.template == "/" else 6, _LOWER_DIGITS),
+        "resourceId": aws.chars(rng, 10 if route.template == "/" else 6, aws.LOWER_DIGITS),
         "resourcePath": route.template,
         "httpMethod": method,
         "extendedRequestId": _http.apigw_id(ctx),
@@ -109,7 +108,7 @@ def _identity(
     }
     if o.api_key is not None:
         identity["apiKey"] = o.api_key
-        identity["apiKeyId"] = aws.chars(ctx.rng, 10, _LOWER_DIGITS)
+        identity["apiKeyId"] = aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
     return identity
 
 

@@ -14,7 +14,6 @@ from . import _http
 
 AUTH_TYPES = ("NONE", "AWS_IAM")
 _URL_ID = re.compile(r"^[a-z0-9]{32}$")
-_LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _TLS = (("TLSv1.3", "TLS_AES_128_GCM_SHA256"), ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"))
 
 
@@ -57,7 +56,7 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _url_id(ctx: BuildContext, url_id: str | None) -> str:
     if url_id is None:
-        return aws.chars(ctx.rng, 32, _LOWER_DIGITS)
+        return aws.chars(ctx.rng, 32, aws.LOWER_DIGITS)
     if not _URL_ID.match(url_id):
         ctx.fail("url_id", f"{url_id!r} is not a function URL id: 32 lower-case letters or digits")
     return url_id

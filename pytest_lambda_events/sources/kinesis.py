@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import string
 from typing import Any
 
 from .. import aws
@@ -26,7 +25,6 @@ _ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.
 _SEQUENCE_STEP = 4.7e21  # gaps seen between neighbouring records of one shard
 _STREAM_SUFFIXES = ("stream", "events", "ingest", "feed", "firehose-src", "cdc")
 _KEY_STYLES = ("uuid", "customer", "device", "tenant")
-_LOWER_DIGITS = string.ascii_lowercase + string.digits
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -124,7 +122,7 @@ def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
     if o.invoke_identity_arn is None:  # the consumer function's role, named as the console does
         rng = ctx.rng
         name = f"{stream.split('-')[0][:32]}-{aws.pick(rng, ROLES)}-role-"
-        return ctx.arn("iam", "role/" + name + aws.chars(rng, 8, _LOWER_DIGITS), regional=False)
+        return ctx.arn("iam", "role/" + name + aws.chars(rng, 8, aws.LOWER_DIGITS), regional=False)
     match = _ROLE_ARN.match(o.invoke_identity_arn)
     if match is None:
         ctx.fail(

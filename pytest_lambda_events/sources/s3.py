@@ -117,7 +117,6 @@ _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
-_UPPER_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _KEY_PREFIXES = ("uploads/", "incoming/", "reports/", "exports/", "images/", "raw/", "")
 
 
@@ -184,7 +183,7 @@ def draw_version_id(rng: random.Random) -> str:
 
 def draw_owner_id(rng: random.Random) -> str:
     """A bucket owner's ``principalId`` as S3 writes it: 'A' and 13 uppercase letters/digits."""
-    return "A" + aws.chars(rng, 13, _UPPER_DIGITS)
+    return "A" + aws.chars(rng, 13, aws.UPPER_DIGITS)
 
 
 def object_block(

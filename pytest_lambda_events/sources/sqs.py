@@ -167,7 +167,7 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
         ctx.fail("group_id", "MessageGroupId is for FIFO queues; pass fifo=True")
     count = _count(ctx, o)
     rng = ctx.rng
-    queue = o.queue_name or aws.resource_name(rng, NOUNS) + "-" + rng.choice(ROLES)
+    queue = o.queue_name or aws.resource_name(rng, NOUNS) + "-" + aws.pick(rng, ROLES)
     if fifo and not queue.endswith(".fifo"):
         queue += ".fifo"
     if not fifo and queue.endswith(".fifo"):
@@ -176,10 +176,10 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     attributes = _check_attributes(ctx, o.message_attributes or {})
     md5_attrs = md5_of_message_attributes(attributes)
     sender = o.sender_id or f"{aws.iam_unique_id(rng, 'AROA')}:{aws.pick(rng, ROLES)}-session"
-    group = o.group_id or f"group-{rng.randrange(1, 6)}"
+    group = o.group_id or f"group-{1 + int(rng.random() * 5)}"
     bodies = _bodies(ctx, o, count)
     received = ctx.time
-    first_sent = received - timedelta(milliseconds=count + rng.randrange(5, 5000))
+    first_sent = received - timedelta(milliseconds=count + 5 + int(rng.random() * 4995))
     sequence = rng.getrandbits(60) + 10**19
     records = []
     first_sent_ms = epoch_ms(first_sent)
