@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 
 class LambdaEventsError(Exception):
@@ -89,3 +91,43 @@ class StreamConfigError(HarnessError):
 
 class TableConfigError(HarnessError):
     """A DynamoDB table setting or item request DynamoDB would refuse."""
+
+
+class HarnessArgumentError(HarnessError, TypeError):
+    """A harness method called with an argument it does not take (a typo, usually)."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def checked_arguments(method: F) -> F:
+    """Turn Python's bare "unexpected keyword argument" ``TypeError`` from a public harness
+    method into ``HarnessArgumentError`` naming the method, a close match and what it takes.
+    Costs nothing on a good call: the signature is consulted only after a ``TypeError``."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except TypeError as exc:
+            problem = _binding_problem(method, args, kwargs)
+            if problem is None:  # the TypeError came from inside the method: not ours to explain
+                raise
+            raise HarnessArgumentError(problem) from exc
+
+    return cast(F, wrapper)
+
+
+def _binding_problem(method: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> str | None:
+    import inspect
+
+    signature = inspect.signature(method)
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        accepted = [n for n in signature.parameters if n not in ("self", "args", "kwargs")]
+        unknown = [k for k in kwargs if k not in signature.parameters]
+        hint = did_you_mean(unknown[0], accepted) if unknown else ""
+        name = method.__qualname__.replace("__init__", "subscribe").lstrip("_")
+        return f"{name}(): {exc}{hint}; it takes: {', '.join(accepted)}"
+    return None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import aws
 from .context import LambdaContext, check_function_settings
+from .errors import FunctionConfigError
 from .ledger import Invocation, InvocationError
 
 if TYPE_CHECKING:
@@ -27,6 +28,16 @@ if TYPE_CHECKING:
 Handler = Callable[[Any, LambdaContext], Any]
 MAX_RESPONSE_BYTES = 6_291_556  # the limit in AWS's own error text (semantics.md 8.1)
 RUNTIME = "python3.11"
+
+
+def payload_bytes(function_name: str, event: Any) -> int:
+    """The size of an invocation payload, which Lambda takes as JSON."""
+    try:
+        return len(json.dumps(event).encode())
+    except (TypeError, ValueError) as exc:
+        raise FunctionConfigError(
+            f"{function_name}: the event is not JSON ({exc}); Lambda payloads are JSON documents"
+        ) from None
 
 
 class _TimedOut(BaseException):

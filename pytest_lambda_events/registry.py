@@ -226,18 +226,21 @@ def _as_datetime(source: str, name: str, value: Any) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = _parse_iso(value) if isinstance(value, str) else None
+    if parsed is not None:
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise _error(
         source,
         name,
         f"{value!r} is not a time; give a datetime, an ISO 8601 string or epoch seconds",
     )
+
+
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _type_error(source: str, name: str, value: Any, wanted: tuple[type, ...]) -> EventConfigError:

@@ -3,12 +3,12 @@ the event-age limit, destinations and the dead-letter queue (semantics.md sectio
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import FunctionConfigError
+from ..invoker import payload_bytes
 from ..ledger import Delivery, Invocation
 from ..timefmt import iso_ms_z
 
@@ -85,7 +85,7 @@ class AsyncInvocations:
         self.deliveries: list[Delivery] = []
 
     def submit(self, event: Any) -> Delivery:
-        size = len(json.dumps(event).encode())
+        size = payload_bytes(self.function.name, event)
         if size > MAX_ASYNC_PAYLOAD_BYTES:
             raise FunctionConfigError(
                 f"{self.function.name}: the event is {size:,} bytes; an asynchronous invocation "

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import aws
 from ..building import build, default_registry
-from ..errors import EventConfigError, FrontDoorConfigError, did_you_mean
+from ..errors import EventConfigError, FrontDoorConfigError, checked_arguments, did_you_mean
 from ..sources import _http
 from . import contracts
 from .contracts import HttpResponse
@@ -64,6 +64,7 @@ class _FrontDoor(ABC):
         self._configure(settings)
         self._check_settings()
 
+    @checked_arguments
     def request(
         self,
         method: str,

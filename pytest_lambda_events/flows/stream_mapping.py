@@ -44,7 +44,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import aws
-from ..errors import EventSourceMappingError
+from ..errors import EventSourceMappingError, checked_arguments
 from ..ledger import Delivery, Invocation
 from ..sources._streams import window_event_fields
 from ..timefmt import iso_ms_z, iso_z
@@ -133,6 +133,7 @@ class StreamMapping:
     on-failure record sent.
     """
 
+    @checked_arguments
     def __init__(
         self,
         source: StreamSource,

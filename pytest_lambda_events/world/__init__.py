@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .. import aws
 from ..building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ..clock import Agenda, VirtualClock
-from ..errors import HarnessError
+from ..errors import HarnessError, checked_arguments
 from ..invoker import Handler, LambdaEnvironment
 from ..ledger import Invocation, Ledger
 from .eventbridge import EventBus
@@ -65,6 +65,7 @@ class Harness:
         self.close()
 
     # --- resources -----------------------------------------------------------------------
+    @checked_arguments
     def function(
         self,
         handler: Handler | str,
@@ -80,11 +81,13 @@ class Harness:
                       environment=environment)  # fmt: skip
         return self._unique("function", name, fn)
 
+    @checked_arguments
     def sqs_queue(self, name: str, *, fifo: bool = False, **settings: Any) -> Queue:
         """An SQS queue (standard, or FIFO with ``fifo=True`` or a ``.fifo`` name)."""
         queue = Queue(self, name, fifo=fifo, **settings)
         return self._unique("queue", queue.name, queue)
 
+    @checked_arguments
     def event_bus(self, name: str = "default") -> EventBus:
         """An EventBridge event bus (``default`` unless named)."""
         existing = self._names.get(("event bus", name))
@@ -94,6 +97,7 @@ class Harness:
             else self._unique("event bus", name, EventBus(self, name))
         )
 
+    @checked_arguments
     def sns_topic(self, name: str, **settings: Any) -> Topic:
         """An SNS topic (standard, or FIFO with ``fifo=True`` or a ``.fifo`` name)."""
         from ..errors import TopicConfigError
@@ -104,6 +108,7 @@ class Harness:
         topic = Topic(self, name, **settings)
         return self._unique("topic", topic.name, topic)
 
+    @checked_arguments
     def s3_bucket(self, name: str, **settings: Any) -> Bucket:
         """An S3 bucket (``versioning=True`` for versions and delete markers)."""
         from ..errors import BucketConfigError
@@ -113,6 +118,7 @@ class Harness:
         check_settings(f"bucket {name}", settings, SETTINGS, BucketConfigError)
         return self._unique("bucket", name, Bucket(self, name, **settings))
 
+    @checked_arguments
     def kinesis_stream(
         self, name: str, *, shards: int = 1, retention_hours: int = 24
     ) -> KinesisStream:
@@ -122,6 +128,7 @@ class Harness:
         stream = KinesisStream(self, name, shards=shards, retention_hours=retention_hours)
         return self._unique("stream", name, stream)
 
+    @checked_arguments
     def dynamodb_table(
         self,
         name: str,
@@ -138,24 +145,28 @@ class Harness:
         return self._unique("table", name, table)
 
     # --- front doors (synchronous push through an HTTP endpoint) -------------------------
+    @checked_arguments
     def rest_api(self, function: Function, **settings: Any) -> RestApi:
         """An API Gateway REST API with a Lambda proxy integration (payload 1.0)."""
         from ..flows.front_doors import RestApi
 
         return RestApi(self, function, **settings)
 
+    @checked_arguments
     def http_api(self, function: Function, **settings: Any) -> HttpApi:
         """An API Gateway HTTP API with a Lambda integration (payload 2.0)."""
         from ..flows.front_doors import HttpApi
 
         return HttpApi(self, function, **settings)
 
+    @checked_arguments
     def alb(self, function: Function, multi_value_headers: bool = False, **settings: Any) -> Alb:
         """An Application Load Balancer with the function as its target."""
         from ..flows.front_doors import Alb
 
         return Alb(self, function, multi_value_headers=multi_value_headers, **settings)
 
+    @checked_arguments
     def function_url(self, function: Function, **settings: Any) -> FunctionUrl:
         """The function's URL (``auth_type`` NONE or AWS_IAM)."""
         from ..flows.front_doors import FunctionUrl
@@ -169,6 +180,7 @@ class Harness:
         return resource
 
     # --- time ----------------------------------------------------------------------------
+    @checked_arguments
     def run(self) -> int:
         """Advance the virtual clock until no work is due; return the number of steps run.
 

@@ -30,7 +30,7 @@ from ..attribute_values import (
     item_size,
     serialize_item,
 )
-from ..errors import EventConfigError, TableConfigError
+from ..errors import EventConfigError, TableConfigError, checked_arguments
 from ..sources.dynamodb import MAX_KEY_BYTES, VIEW_TYPES, dynamodb_record
 from .streams import Shard, StreamRecord
 
@@ -115,6 +115,7 @@ class DynamoDBTable:
         item = self._items.get(_key_id(typed))
         return None if item is None else deserialize_item(item, use_decimal=True)
 
+    @checked_arguments
     def put_item(self, item: Mapping[str, Any]) -> StreamRecord | None:
         """``PutItem``: INSERT for a new key, MODIFY for a changed item; returns the stream
         record written (None when the item did not change, or the table has no stream)."""
@@ -133,6 +134,7 @@ class DynamoDBTable:
             return None  # DynamoDB writes no stream record for a write that changes nothing
         return self._append("MODIFY" if old is not None else "INSERT", keys, typed, old)
 
+    @checked_arguments
     def delete_item(self, key: Mapping[str, Any]) -> StreamRecord | None:
         """``DeleteItem``: REMOVE with the old image; nothing when the item is absent."""
         keys = self._typed_key(key, "key")

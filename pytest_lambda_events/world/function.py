@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
 from ..context import check_function_settings
-from ..errors import FunctionConfigError
+from ..errors import FunctionConfigError, checked_arguments
 from ..flows import contracts
 from ..flows.async_invoke import (
     AsyncConfig,
@@ -17,7 +16,7 @@ from ..flows.async_invoke import (
     DeadLetterTarget,
     InvocationRecordTarget,
 )
-from ..invoker import Handler, Invoker
+from ..invoker import Handler, Invoker, payload_bytes
 from ..ledger import Delivery, Invocation
 
 if TYPE_CHECKING:
@@ -81,6 +80,7 @@ class Function:
         """One ``Delivery`` per asynchronous event, in submission order."""
         return self._async.deliveries
 
+    @checked_arguments
     def invoke(self, event: Any, source: str | None = None) -> Invocation:
         """A synchronous (RequestResponse) invocation: one call, never retried (1.1).
 
@@ -99,7 +99,7 @@ class Function:
         """A synchronous invocation whose response ``judge`` (a caller's contract) examines
         before anyone observes the invocation (front doors use this)."""
         self._check_exists()
-        size = len(json.dumps(event).encode())
+        size = payload_bytes(self.name, event)
         if size > MAX_SYNC_PAYLOAD_BYTES:
             raise FunctionConfigError(
                 f"{self.name}: the event is {size:,} bytes; a synchronous invocation takes at "
@@ -121,6 +121,7 @@ class Function:
             attempt=1, judge=judge,
         )  # fmt: skip
 
+    @checked_arguments
     def configure_async(
         self,
         *,
@@ -136,6 +137,7 @@ class Function:
         )
         return self._async.config
 
+    @checked_arguments
     def invoke_async(self, event: Any) -> Delivery:
         """An asynchronous (Event) invocation: queued, attempted when the clock runs."""
         self._check_exists()

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
-from ..errors import StreamConfigError
+from ..errors import StreamConfigError, checked_arguments
 from ..sources.kinesis import kinesis_record
 from ..timefmt import epoch_s_ms
 from .streams import Shard, StreamRecord
@@ -78,6 +78,7 @@ class KinesisStream:
     def retention(self) -> timedelta:
         return timedelta(hours=self.retention_hours)
 
+    @checked_arguments
     def put(
         self,
         data: bytes | str | Mapping[str, Any],
@@ -105,6 +106,7 @@ class KinesisStream:
             mapping.on_record(shard, record)
         return record
 
+    @checked_arguments
     def put_records(self, records: Iterable[Mapping[str, Any]]) -> list[StreamRecord]:
         """``PutRecords``: up to 500 entries of ``{"data": ..., "partition_key": ...}``
         (``explicit_hash_key`` optional), stored in order."""

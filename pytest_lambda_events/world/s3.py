@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
-from ..errors import BucketConfigError, did_you_mean
+from ..errors import BucketConfigError, checked_arguments, did_you_mean
 from ..ledger import Delivery
 from ..sources import s3 as shapes
 from .function import Function
@@ -144,6 +144,7 @@ class Bucket:
         return [version for versions in self._versions.values() for version in versions]
 
     # --- notification configuration -------------------------------------------------------
+    @checked_arguments
     def notify(
         self,
         target: Destination,
@@ -193,6 +194,7 @@ class Bucket:
                 )
 
     # --- objects --------------------------------------------------------------------------
+    @checked_arguments
     def put_object(
         self, key: str, body: bytes | str = b"", metadata: Mapping[str, str] | None = None
     ) -> S3Object:
@@ -215,6 +217,7 @@ class Bucket:
         ))  # fmt: skip
         return obj
 
+    @checked_arguments
     def delete_object(self, key: str, version_id: str | None = None) -> S3Object | None:
         """``DeleteObject``. In a versioned bucket, deleting without ``version_id`` adds a
         delete marker (``ObjectRemoved:DeleteMarkerCreated``, returned); with one, it removes

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
-from ..errors import QueueConfigError, TopicConfigError
+from ..errors import QueueConfigError, TopicConfigError, checked_arguments
 from ..ledger import Delivery
 from ..sources import sns as shapes
 from ..timefmt import space_ms
@@ -104,6 +104,7 @@ class Topic:
         self._seen: dict[str, tuple[datetime, str]] = {}  # FIFO deduplication id -> (when, id)
 
     # --- Subscribe -------------------------------------------------------------------------
+    @checked_arguments
     def subscribe(
         self,
         target: Function | Queue,
@@ -164,6 +165,7 @@ class Topic:
             )
 
     # --- Publish ---------------------------------------------------------------------------
+    @checked_arguments
     def publish(
         self,
         message: str,

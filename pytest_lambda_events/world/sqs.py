@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
-from ..errors import QueueConfigError, did_you_mean
+from ..errors import QueueConfigError, checked_arguments, did_you_mean
 from ..sources.sqs import md5_of_message_attributes, message_attribute, system_attributes
 from ..timefmt import epoch_ms
 
@@ -220,6 +220,7 @@ class Queue:
         self._expire_due(now)
         return [m for m in self._live.values() if m.expires_at > now]
 
+    @checked_arguments
     def send(
         self,
         body: str,
@@ -262,6 +263,7 @@ class Queue:
         self._enqueue(message)
         return message
 
+    @checked_arguments
     def send_batch(self, entries: Sequence[str | Mapping[str, Any]]) -> list[Message]:
         """``SendMessageBatch``: up to 10 entries, each a body or a dict of ``send``'s
         arguments (``body``, ``attributes``, ``group_id``, ``deduplication_id``,
@@ -590,6 +592,7 @@ class Queue:
             delivery.finish(status, condition, self.harness.clock.now(), reason=reason)
 
     # --- event source mappings -----------------------------------------------------------
+    @checked_arguments
     def subscribe(
         self,
         function: Function,
