@@ -210,26 +210,24 @@ def _string_argument(argument: Any, path: str) -> tuple[str, bool]:
     )
 
 
-def _prefix(argument: Any, path: str) -> Matcher:
-    text, folded = _string_argument(argument, path)
+def _affix(test: Callable[[str, str], bool]) -> Callable[[Any, str], Matcher]:
+    """``prefix`` / ``suffix``: ``test`` is ``str.startswith`` or ``str.endswith``."""
 
-    def match(present: bool, value: Any) -> bool:
-        if not present or not isinstance(value, str):
-            return False
-        return (value.casefold() if folded else value).startswith(text)
+    def compile_affix(argument: Any, path: str) -> Matcher:
+        text, folded = _string_argument(argument, path)
 
-    return match
+        def match(present: bool, value: Any) -> bool:
+            if not present or not isinstance(value, str):
+                return False
+            return test(value.casefold() if folded else value, text)
+
+        return match
+
+    return compile_affix
 
 
-def _suffix(argument: Any, path: str) -> Matcher:
-    text, folded = _string_argument(argument, path)
-
-    def match(present: bool, value: Any) -> bool:
-        if not present or not isinstance(value, str):
-            return False
-        return (value.casefold() if folded else value).endswith(text)
-
-    return match
+_prefix = _affix(str.startswith)
+_suffix = _affix(str.endswith)
 
 
 def _equals_ignore_case(argument: Any, path: str) -> Matcher:

@@ -23,7 +23,6 @@ Approximations (AWS does not document these; the closest documented behaviour is
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .. import aws
 from ..errors import EventPatternError, EventSourceMappingError
 from ..ledger import Delivery, Invocation
-from ..sources.sqs import md5_of_message_attributes, system_attributes
+from ..sources.sqs import md5_of_message_attributes, sqs_record, system_attributes
 from ..timefmt import epoch_ms
 from .patterns import Pattern, loads
 
@@ -56,7 +55,6 @@ VISIBILITY_MARGIN_S = 30  # window + timeout + 30 s when they exceed the visibil
 _ENVELOPE_BYTES = len('{"Records": []}')
 _RECEIPT_BYTES = aws.RECEIPT_HANDLE_BYTES
 _NOT_JSON: Any = object()
-_md5 = hashlib.md5
 
 
 @dataclass(frozen=True)
@@ -285,51 +283,28 @@ class EventSourceMapping:
 
     def _records(self, messages: list[Message]) -> list[dict[str, Any]]:
         """The messages as this receive delivers them (4.2): new receipt handles, the receive
-        count and first-receive time as of now. This is the drain's hot loop, so the work
-        shared by a receive is done once: one draw of random bytes for all the receipt
-        handles (the same bytes as a draw per message: 132 is a whole number of the
-        generator's 32-bit words), and the queue's fields looked up once. The dict literals
-        are ``system_attributes`` and ``sqs_record`` inlined (the same keys, in the same
-        order); messages with more than the four common attributes go through
-        ``system_attributes`` itself."""
+        count and first-receive time as of now, in the shape ``sqs_record`` gives every SQS
+        record. One draw of random bytes serves all the receipt handles (the same bytes as a
+        draw per message: 132 is a whole number of the generator's 32-bit words)."""
         raw = self.harness.rng.randbytes(_RECEIPT_BYTES * len(messages))
-        arn, region, ms = self.queue.arn, self.harness.region, self._ms
+        arn, region = self.queue.arn, self.harness.region
         records = []
-        start = 0
-        for message in messages:
-            if (message.aws_trace_header is None and message.sequence_number is None
-                    and message.dead_letter_queue_source_arn is None):  # fmt: skip
-                attributes = {
-                    "ApproximateReceiveCount": str(message.receive_count),
-                    "SentTimestamp": ms(message.sent_at),
-                    "SenderId": message.sender_id,
-                    "ApproximateFirstReceiveTimestamp": ms(message.first_received_at),
-                }
-            else:
-                attributes = self._attributes(message)
-            if message.has_message_attributes:
-                message_attributes = message.message_attributes
-                md5 = md5_of_message_attributes(message_attributes)
-            else:
-                message_attributes, md5 = {}, None
-            body = message.body
-            records.append({
-                "messageId": message.message_id,
-                "receiptHandle": aws.receipt_handle_from(raw[start : start + _RECEIPT_BYTES]),
-                "body": body,
-                "attributes": attributes,
-                "messageAttributes": message_attributes,
-                "md5OfBody": _md5(body.encode()).hexdigest(),
-                "md5OfMessageAttributes": md5,
-                "eventSource": "aws:sqs",
-                "eventSourceARN": arn,
-                "awsRegion": region,
-            })  # fmt: skip
-            start += _RECEIPT_BYTES
+        for index, message in enumerate(messages):
+            start = index * _RECEIPT_BYTES
+            message_attributes = message.message_attributes if (
+                message.has_message_attributes) else {}  # fmt: skip
+            records.append(sqs_record(
+                message_id=message.message_id,
+                receipt_handle=aws.receipt_handle_from(raw[start : start + _RECEIPT_BYTES]),
+                body=message.body, attributes=self._attributes(message),
+                message_attributes=message_attributes,
+                md5_of_message_attributes=md5_of_message_attributes(message_attributes),
+                queue_arn=arn, region=region,
+            ))  # fmt: skip
         return records
 
     def _attributes(self, message: Message) -> dict[str, str]:
-        """All of the message's system attributes (trace header, FIFO, dead-letter source)."""
+        """The message's system attributes (trace header, FIFO and dead-letter source too)."""
         return system_attributes(
             receive_count=str(message.receive_count), sent_timestamp=self._ms(message.sent_at),
             sender_id=message.sender_id,
