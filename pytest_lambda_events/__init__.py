@@ -18,6 +18,8 @@ from .errors import (
     HarnessStall,
     LambdaEventsError,
     QueueConfigError,
+    ScheduleConfigError,
+    ScheduleExpressionError,
     UnknownSourceError,
 )
 from .registry import EventSource, Option, Options, SourceRegistry
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .building import BuildContext, build_event, source_ids
     from .context import LambdaContext
     from .events import LambdaEvents
+    from .flows.schedule_expressions import next_fire_times
     from .ledger import Delivery, Invocation, InvocationError
     from .world import Harness
 
@@ -49,10 +52,13 @@ __all__ = [
     "Option",
     "Options",
     "QueueConfigError",
+    "ScheduleConfigError",
+    "ScheduleExpressionError",
     "SourceRegistry",
     "UnknownSourceError",
     "__version__",
     "build_event",
+    "next_fire_times",
     "source_ids",
 ]
 
@@ -66,6 +72,7 @@ _LAZY = {
     "Invocation": "ledger",
     "InvocationError": "ledger",
     "Harness": "world",
+    "next_fire_times": "flows.schedule_expressions",
 }
 
 

@@ -45,6 +45,20 @@ class HarnessError(LambdaEventsError, ValueError):
     """A harness call that cannot be done as asked (the message says what to do instead)."""
 
 
+class ScheduleExpressionError(LambdaEventsError, ValueError):
+    """An invalid ``rate(...)``, ``cron(...)`` or ``at(...)`` schedule expression, or a time zone or
+    time it cannot be evaluated in. The message names the expression, the field (by AWS's name,
+    e.g. "Day-of-week"), the offending token, and what AWS accepts there."""
+
+    def __init__(
+        self, message: str, *, expression: str = "", field: str = "", token: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.expression = expression
+        self.field = field
+        self.token = token
+
+
 class HarnessStall(LambdaEventsError, RuntimeError):
     """``run()`` would never finish: some flow keeps scheduling work (e.g. a poison record with
     infinite retries). The message names the flow."""
@@ -55,7 +69,12 @@ class QueueConfigError(HarnessError):
 
 
 class EventBusError(HarnessError):
-    """An event bus name or PutEvents entry EventBridge would refuse."""
+    """An event bus name, PutEvents entry, or rule setting EventBridge would refuse."""
+
+
+class ScheduleConfigError(HarnessError):
+    """An EventBridge schedule rule or EventBridge Scheduler schedule setting AWS would refuse
+    (name, target, input, retry policy, dead-letter queue, time zone, flexible window, ...)."""
 
 
 class FrontDoorConfigError(HarnessError):

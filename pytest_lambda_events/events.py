@@ -8,7 +8,7 @@ from typing import Any
 
 from . import _seeding
 from .building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, build
-from .registry import SourceRegistry
+from .registry import EventSource, SourceRegistry
 
 EventHook = Callable[[str, dict[str, Any]], None]
 
@@ -45,6 +45,10 @@ class LambdaEvents:
     def sources(self) -> list[str]:
         """The sorted ids of every registered source."""
         return self._registry.ids()
+
+    def source(self, source_id: str) -> EventSource:
+        """The registered source ``source_id`` (``UnknownSourceError`` with a suggestion)."""
+        return self._registry.get(source_id)
 
     def build(self, source_id: str, seed: int | None = None, **overrides: Any) -> dict[str, Any]:
         """Build one event of ``source_id``; ``seed`` fixes it regardless of the test's seed."""

@@ -113,7 +113,8 @@ def _event_fixture(source_id: str) -> Any:
     def event_fixture(
         request: pytest.FixtureRequest, lambda_events: LambdaEvents
     ) -> dict[str, Any]:
-        overrides = _marker_kwargs(request.node, source_id, allowed=None)
+        positional = lambda_events.source(source_id).marker_argument
+        overrides = _marker_kwargs(request.node, source_id, allowed=None, positional=positional)
         seed = overrides.pop("seed", None)
         if seed is None:
             seed = lambda_events.next_seed(f"{source_id}_event")
@@ -123,16 +124,23 @@ def _event_fixture(source_id: str) -> Any:
     return event_fixture
 
 
-def _marker_kwargs(node: pytest.Item, name: str, allowed: frozenset[str] | None) -> dict[str, Any]:
-    """Keyword arguments of every ``name`` marker, the closest (test) overriding class, module."""
+def _marker_kwargs(
+    node: pytest.Item, name: str, allowed: frozenset[str] | None, positional: str | None = None
+) -> dict[str, Any]:
+    """Keyword arguments of every ``name`` marker, the closest (test) overriding class, module.
+    A source with a ``positional`` option takes it as the marker's one positional argument."""
     merged: dict[str, Any] = {}
     for marker in node.iter_markers(name):
+        kwargs = dict(marker.kwargs)
         if marker.args:
-            pytest.fail(
-                f"@pytest.mark.{name} takes keyword arguments only, got {marker.args!r}",
-                pytrace=False,
-            )
-        merged = {**marker.kwargs, **merged}
+            if positional is None or len(marker.args) > 1 or positional in kwargs:
+                takes = f"one argument ({positional}) and " if positional else ""
+                pytest.fail(
+                    f"@pytest.mark.{name} takes {takes}keyword arguments only, got {marker.args!r}",
+                    pytrace=False,
+                )
+            kwargs[positional] = marker.args[0]
+        merged = {**kwargs, **merged}
     unknown = set(merged) - allowed if allowed is not None else set()
     if unknown:
         pytest.fail(

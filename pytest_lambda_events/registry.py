@@ -123,6 +123,8 @@ class EventSource:
     options: tuple[Option, ...] = ()
     max_count: int | None = None
     description: str = ""
+    # the option a marker's single positional argument sets: @pytest.mark.scheduled("cron(...)")
+    marker_argument: str | None = None
     all_options: dict[str, Option] = field(init=False, repr=False, compare=False)
     _defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
 
@@ -139,6 +141,12 @@ class EventSource:
                 source=self.id,
             )
         merged = {o.name: o for o in (*common_options(self.max_count), *self.options)}
+        if self.marker_argument is not None and self.marker_argument not in merged:
+            raise EventConfigError(
+                f"source {self.id!r}: marker_argument {self.marker_argument!r} is not one of its "
+                f"options ({', '.join(merged)})",
+                source=self.id,
+            )
         object.__setattr__(self, "all_options", merged)
         object.__setattr__(self, "_defaults", {o.name: o.default for o in merged.values()})
 
@@ -162,7 +170,8 @@ class EventSource:
     def describe(self) -> str:
         """One line for ``pytest --markers`` and the command line's ``list``."""
         text = self.description or f"{self.service} event"
-        return f"{self.id}(**overrides): build a {text} ({self.invocation} invocation)"
+        first = f"{self.marker_argument}, " if self.marker_argument else ""
+        return f"{self.id}({first}**overrides): build a {text} ({self.invocation} invocation)"
 
 
 class SourceRegistry:

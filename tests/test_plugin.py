@@ -56,6 +56,39 @@ def test_marker_kwargs_merge_module_then_class_then_test(pytester):
     pytester.runpytest().assert_outcomes(passed=2)
 
 
+def test_the_scheduled_marker_takes_the_rules_schedule_expression(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        from datetime import datetime
+
+        @pytest.mark.scheduled("cron(0 9 ? * MON-FRI *)", rule_name="weekday-report")
+        def test_weekday_morning(scheduled_event):
+            fired = datetime.fromisoformat(scheduled_event["time"].replace("Z", "+00:00"))
+            assert (fired.hour, fired.minute, fired.second) == (9, 0, 0)
+            assert fired.isoweekday() <= 5
+            assert scheduled_event["resources"][0].endswith(":rule/weekday-report")
+
+        @pytest.mark.scheduled("cron(0 9 * * * *)")
+        def test_invalid(scheduled_event):
+            pass
+
+        @pytest.mark.scheduled("rate(1 hour)", "rate(2 hours)")
+        def test_two_expressions(scheduled_event):
+            pass
+        """
+    )
+    result = pytester.runpytest("--strict-markers")
+    result.assert_outcomes(passed=1, errors=2)
+    # one call each: pytest-randomly may run the two tests in either order
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.scheduled: invalid schedule expression 'cron(0 9 * * * *)'*Day-of-week*"]
+    )
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.scheduled takes one argument (schedule_expression) and keyword arguments*"]
+    )
+
+
 def test_a_marker_typo_fails_the_test_with_a_suggestion(pytester):
     pytester.makepyfile(
         """

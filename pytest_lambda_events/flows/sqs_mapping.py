@@ -33,8 +33,6 @@ from typing import TYPE_CHECKING, Any
 from .. import aws
 from ..errors import EventPatternError, EventSourceMappingError
 from ..ledger import Delivery, Invocation
-from ..sources.sqs import md5_of_message_attributes, sqs_record, system_attributes
-from ..timefmt import epoch_ms
 from .patterns import Pattern, loads
 
 if TYPE_CHECKING:
@@ -123,7 +121,6 @@ class EventSourceMapping:
         self._batches_in_flight = 0
         self._busy_since: datetime | None = None
         self._wakes: list[datetime] = []
-        self._ms_cache: dict[datetime, str] = {}
         queue.mappings.append(self)
         self.wake(self.harness.clock.now())
 
@@ -253,13 +250,14 @@ class EventSourceMapping:
             unseen = [message for message in received if message.delivery is None]
             if unseen:
                 self._open_deliveries(unseen)
+            filters, window = self.filters, self.batching_window
             for message, record in zip(received, records, strict=True):
-                if self.filters and not self._matches(record):
+                if filters and not self._matches(record):
                     self._filter_out(message, now)
                     continue
-                if not buffer and self.batching_window:
-                    self._window_closes = now + timedelta(seconds=self.batching_window)
-                bound = _size_bound(record)
+                if window and not buffer:
+                    self._window_closes = now + timedelta(seconds=window)
+                bound = _size_bound(message)
                 buffer.append((message, record, bound))
                 self._buffer_bytes += bound
 
@@ -283,50 +281,15 @@ class EventSourceMapping:
 
     def _records(self, messages: list[Message]) -> list[dict[str, Any]]:
         """The messages as this receive delivers them (4.2): new receipt handles, the receive
-        count and first-receive time as of now, in the shape ``sqs_record`` gives every SQS
-        record. One draw of random bytes serves all the receipt handles (the same bytes as a
-        draw per message: 132 is a whole number of the generator's 32-bit words)."""
+        count as of now. One draw of random bytes serves all the receipt handles (the same
+        bytes as a draw per message: 132 is a whole number of the generator's 32-bit words)."""
         raw = self.harness.rng.randbytes(_RECEIPT_BYTES * len(messages))
         arn, region = self.queue.arn, self.harness.region
-        records = []
-        for index, message in enumerate(messages):
-            start = index * _RECEIPT_BYTES
-            message_attributes = message.message_attributes if (
-                message.has_message_attributes) else {}  # fmt: skip
-            records.append(sqs_record(
-                message_id=message.message_id,
-                receipt_handle=aws.receipt_handle_from(raw[start : start + _RECEIPT_BYTES]),
-                body=message.body, attributes=self._attributes(message),
-                message_attributes=message_attributes,
-                md5_of_message_attributes=md5_of_message_attributes(message_attributes),
-                queue_arn=arn, region=region,
-            ))  # fmt: skip
-        return records
-
-    def _attributes(self, message: Message) -> dict[str, str]:
-        """The message's system attributes (trace header, FIFO and dead-letter source too)."""
-        return system_attributes(
-            receive_count=str(message.receive_count), sent_timestamp=self._ms(message.sent_at),
-            sender_id=message.sender_id,
-            first_receive_timestamp=self._ms(message.first_received_at),
-            aws_trace_header=message.aws_trace_header,
-            sequence_number=None if message.sequence_number is None else str(
-                message.sequence_number), group_id=message.group_id,
-            deduplication_id=message.deduplication_id,
-            dead_letter_queue_source_arn=message.dead_letter_queue_source_arn,
-        )  # fmt: skip
-
-    def _ms(self, when: datetime | None) -> str:
-        """Epoch milliseconds as a string, cached: messages sent or received together share
-        the time, so a batch formats it once."""
-        assert when is not None
-        cache = self._ms_cache
-        text = cache.get(when)
-        if text is None:
-            if len(cache) > 256:
-                cache.clear()
-            text = cache[when] = str(epoch_ms(when))
-        return text
+        return [
+            message.record(aws.receipt_handle_from(raw[start : start + _RECEIPT_BYTES]), arn,
+                           region)
+            for start, message in zip(range(0, len(raw), _RECEIPT_BYTES), messages, strict=True)
+        ]  # fmt: skip
 
     # --- filtering -----------------------------------------------------------------------
     def _matches(self, record: dict[str, Any]) -> bool:
@@ -618,12 +581,12 @@ def _parse_body(body: str) -> Any:
         return _NOT_JSON
 
 
-def _size_bound(record: dict[str, Any]) -> int:
-    """An upper bound of the record's JSON size: \\uXXXX escapes take at most 6 bytes a
-    character, and the other fields stay under 1 KiB."""
-    bound = 6 * len(record["body"]) + 1024
-    if record["messageAttributes"]:
-        bound += 6 * len(json.dumps(record["messageAttributes"])) + 64
+def _size_bound(message: Message) -> int:
+    """An upper bound of the message's record's JSON size: \\uXXXX escapes take at most 6
+    bytes a character, and the other fields stay under 1 KiB."""
+    bound = 6 * len(message.body) + 1024
+    if message.has_message_attributes:
+        bound += 6 * len(json.dumps(message.message_attributes)) + 64
     return bound
 
 

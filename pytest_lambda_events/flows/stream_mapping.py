@@ -20,8 +20,9 @@ Approximations (AWS does not document these; the closest documented behaviour is
   to lane ``MD5(partition key or item key) mod factor``. Lanes block and retry independently,
   so order holds per key. Tumbling-window state is kept per lane (per shard with factor 1).
 * Polling: a shard is polled one poll interval (1 s Kinesis, 0.25 s DynamoDB) after a record
-  arrives, and at once again while it has a backlog. A batching window closes that many
-  seconds after the oldest waiting record arrived.
+  arrives, and at once again while it has a backlog; a record's delivery opens when a poll
+  reads it. A batching window closes that many seconds after the oldest waiting record
+  arrived.
 * Records that expire from the stream (retention) are dropped as ``expired`` with no
   on-failure record: Lambda can no longer read them.
 * Tumbling windows: the final invoke carries no records; a response state over 1 MB ends the
@@ -41,7 +42,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from itertools import islice
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from .. import aws
 from ..errors import EventSourceMappingError, checked_arguments
@@ -85,17 +87,23 @@ class StreamSource(Protocol):
     @property
     def retention(self) -> timedelta: ...
     def record_event(self, record: StreamRecord, role_arn: str) -> dict[str, Any]: ...
+    def event_records(self, records: list[StreamRecord], role_arn: str) -> list[dict[str, Any]]: ...
     def filter_view(self, event_record: dict[str, Any]) -> dict[str, Any] | None: ...
 
 
 @dataclass(eq=False)
 class _Batch:
-    """Records invoked together and retried together; ``attempts`` counts the failed invokes
-    that use the retry quota. A final tumbling-window invoke has no records."""
+    """Records invoked together and retried together, held by their deliveries (each
+    delivery's ``item`` is its record); ``attempts`` counts the failed invokes that use the
+    retry quota. A final tumbling-window invoke has no records."""
 
-    records: list[StreamRecord]
+    deliveries: list[Delivery]
     attempts: int = 0
     final: bool = False
+
+    @property
+    def records(self) -> list[StreamRecord]:
+        return [d.item for d in self.deliveries]
 
 
 @dataclass(eq=False)
@@ -103,17 +111,19 @@ class _Lane:
     """One ordered lane of a shard (a shard has ``parallelization_factor`` lanes)."""
 
     shard: Shard
-    queue: deque[StreamRecord] = field(default_factory=deque)  # read, not yet in a batch
+    unread: list[StreamRecord] = field(default_factory=list)  # arrived since the last poll
+    # the deliveries of records read, not yet in a batch (batches hold deliveries too: a
+    # record -> delivery map was the costliest lookup of a retry, on 100,000 records)
+    queue: deque[Delivery] = field(default_factory=deque)
     work: list[_Batch] = field(default_factory=list)  # the batch being retried is last
     busy: bool = False  # an invocation in flight, or waiting to retry
-    wakes: list[datetime] = field(default_factory=list)
+    wakes: list[datetime] = field(default_factory=list)  # in time order
     window: tuple[int, int] | None = None  # the open tumbling window [start, end) in epoch s
     state: Any = field(default_factory=dict)
     terminated_early: bool = False
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(NamedTuple):  # one per invoke: a tuple builds faster than a frozen dataclass
     """``failed_at`` is None on success, 0 when the whole batch failed, else the index of the
     lowest reported record (5.6)."""
 
@@ -126,7 +136,8 @@ class _Outcome:
 class StreamMapping:
     """``stream.subscribe(fn, ...)`` / ``table.subscribe(fn, ...)``.
 
-    ``deliveries`` holds one ``Delivery`` per record the mapping read: ``succeeded``,
+    ``deliveries`` holds one ``Delivery`` per record the mapping read (polls read what
+    arrived since the last one, the first a poll interval after it arrived): ``succeeded``,
     ``failed`` (``RetryAttemptsExhausted`` or ``RecordAgeExceeded``, also sent to
     ``on_failure``), ``filtered``, ``expired`` (trimmed by the stream's retention) or
     ``pending``. ``invocations`` holds every invocation in order; ``failure_records`` every
@@ -189,7 +200,6 @@ class StreamMapping:
         self.deliveries: list[Delivery] = []
         self.invocations: list[Invocation] = []
         self.failure_records: list[dict[str, Any]] = []
-        self._deliveries: dict[StreamRecord, Delivery] = {}
         self._lanes: dict[tuple[str, int], _Lane] = {}
         since = _starting_point(source, starting_position, starting_position_timestamp)
         source.mappings.append(self)
@@ -208,18 +218,38 @@ class StreamMapping:
 
     # --- reading records -----------------------------------------------------------------
     def on_record(self, shard: Shard, record: StreamRecord) -> None:
-        """The stream got ``record``: read it into its lane, filter it (5.10), poll soon."""
-        delivery = Delivery(flow=self.flow, item=record, enqueued_at=record.arrival)
-        self._deliveries[record] = delivery
-        self.deliveries.append(delivery)
-        self.harness.ledger.open_delivery(delivery)
-        if self.filters and not self._matches(record):
-            why = "no filter matched; the iterator moved past it (5.10)"
-            delivery.finish("filtered", "Filtered", self.harness.clock.now(), reason=why)
-            return
+        """The stream got ``record``: its lane polls within a poll interval and reads it."""
         lane = self._lane(shard, record.key)
-        lane.queue.append(record)
-        self._wake(lane, self.harness.clock.now() + self.source.poll_interval)
+        lane.unread.append(record)
+        if len(lane.unread) == 1:  # else the wake for the first unread record is still due
+            self._wake(lane, self.harness.clock.now() + self.source.poll_interval)
+
+    def _read(self, lane: _Lane) -> None:
+        """A poll reads what arrived: each record gets its delivery, and those no filter
+        matches are passed over (5.10). Opening deliveries here, as Lambda reads, rather than
+        as records arrive also keeps them out of the cyclic collector's way while a test puts
+        records (it is paused in ``run()``)."""
+        if not lane.unread:
+            return
+        flow = self.flow
+        read = [Delivery(flow, record, enqueued_at=record.arrival) for record in lane.unread]
+        lane.unread.clear()
+        self.deliveries += read
+        self.harness.ledger.open_deliveries(read)
+        if self.filters:
+            read = self._filter(read)
+        lane.queue += read
+
+    def _filter(self, read: list[Delivery]) -> list[Delivery]:
+        now = self.harness.clock.now()
+        why = "no filter matched; the iterator moved past it (5.10)"
+        kept = []
+        for delivery in read:
+            if self._matches(delivery.item):
+                kept.append(delivery)
+            else:
+                delivery.finish("filtered", "Filtered", now, reason=why)
+        return kept
 
     def _lane(self, shard: Shard, key: str) -> _Lane:
         index = 0
@@ -243,13 +273,15 @@ class StreamMapping:
 
     # --- polling -------------------------------------------------------------------------
     def _wake(self, lane: _Lane, when: datetime) -> None:
-        if any(w <= when for w in lane.wakes):
+        wakes = lane.wakes  # in time order
+        if wakes and wakes[0] <= when:  # the lane is polled by then anyway
             return
-        lane.wakes.append(when)
+        wakes.insert(0, when)
         self.harness.agenda.at(when, self.flow, partial(self._on_wake, lane, when))
 
     def _on_wake(self, lane: _Lane, when: datetime) -> None:
         lane.wakes.remove(when)
+        self._read(lane)  # also while the lane is busy: those records wait as pending
         self._drive(lane)
 
     def _drive(self, lane: _Lane) -> None:
@@ -264,44 +296,50 @@ class StreamMapping:
             self._invoke(lane, batch, now)
 
     def _next_batch(self, lane: _Lane, now: datetime) -> _Batch | None:
+        self._read(lane)
         self._drop_expired(lane, now)
         final = self._final_invoke(lane, now)
         if final is not None or not lane.queue:
             return final
-        records = self._take(lane)
-        closes = lane.queue[0].arrival + timedelta(seconds=self.batching_window)
-        if self.batching_window and len(records) == len(lane.queue) and now < closes and len(
-                records) < self.batch_size:  # fmt: skip
+        taken = self._take(lane)
+        closes = lane.queue[0].item.arrival + timedelta(seconds=self.batching_window)
+        if self.batching_window and len(taken) == len(lane.queue) and now < closes and len(
+                taken) < self.batch_size:  # fmt: skip
             self._wake(lane, closes)
             return None
-        for _ in records:
+        for _ in taken:
             lane.queue.popleft()
         if self.tumbling_window and lane.window is None:
-            lane.window = self._window_of(records[0])
-        batch = _Batch(records)
+            lane.window = self._window_of(taken[0].item)
+        batch = _Batch(taken)
         lane.work.append(batch)
         return batch
 
-    def _take(self, lane: _Lane) -> list[StreamRecord]:
+    def _take(self, lane: _Lane) -> list[Delivery]:
         """The queue's first records up to ``batch_size``, 6 MB and (with tumbling windows)
         the first record's window. Sizes are upper bounds until near the limit; then the
         records are measured."""
-        batch: list[StreamRecord] = []
         limit = MAX_PAYLOAD_BYTES - (_WINDOW_FIELDS_BYTES if self.tumbling_window else 0)
+        if not self.tumbling_window:  # the common case: a full batch well under 6 MB
+            batch = list(islice(lane.queue, self.batch_size))
+            if _ENVELOPE_BYTES + sum(d.item.size_hint for d in batch) <= limit:
+                return batch
+        batch = []
         total, exact = _ENVELOPE_BYTES, False
-        window = self._window_of(lane.queue[0]) if self.tumbling_window else None
-        for record in lane.queue:
+        window = self._window_of(lane.queue[0].item) if self.tumbling_window else None
+        for delivery in lane.queue:
+            record = delivery.item
             if len(batch) >= self.batch_size or (window and self._window_of(record) != window):
                 break
             size = record.size_hint
             if not exact and total + size > limit:
                 exact = True
-                total = _ENVELOPE_BYTES + sum(self._exact_size(r) for r in batch)
+                total = _ENVELOPE_BYTES + sum(self._exact_size(d.item) for d in batch)
             if exact:
                 size = self._exact_size(record)
             if batch and total + size > limit:
                 break
-            batch.append(record)
+            batch.append(delivery)
             total += size
         return batch
 
@@ -311,44 +349,44 @@ class StreamMapping:
     # --- records too old or gone ---------------------------------------------------------
     def _drop_expired(self, lane: _Lane, now: datetime) -> None:
         retention = self.source.retention
-        while lane.queue and lane.queue[0].arrival + retention <= now:
+        while lane.queue and lane.queue[0].item.arrival + retention <= now:
             self._expire(lane.queue.popleft(), now)
 
     def _drop_old(self, lane: _Lane, batch: _Batch, now: datetime) -> bool:
         """Before an invoke: drop the batch's records the stream trimmed, and send those older
         than ``max_record_age`` to the destination unsent (5.4). False if none are left."""
         retention = self.source.retention
-        while batch.records and batch.records[0].arrival + retention <= now:
-            self._expire(batch.records.pop(0), now)
+        deliveries = batch.deliveries
+        while deliveries and deliveries[0].item.arrival + retention <= now:
+            self._expire(deliveries.pop(0), now)
         if self.max_record_age != -1:
             oldest = now - timedelta(seconds=self.max_record_age)
-            aged = [r for r in batch.records if r.arrival < oldest]
+            aged = [d for d in deliveries if d.item.arrival < oldest]
             if aged:
-                del batch.records[: len(aged)]
+                del deliveries[: len(aged)]
                 self._fail(lane, aged, "RecordAgeExceeded", max(1, batch.attempts), None)
-        if not batch.records:
+        if not deliveries:
             lane.work.remove(batch)
             return False
         return True
 
-    def _expire(self, record: StreamRecord, now: datetime) -> None:
+    def _expire(self, delivery: Delivery, now: datetime) -> None:
         hours = self.source.retention.total_seconds() / 3600
-        self._deliveries[record].finish(
+        delivery.finish(
             "expired", "RecordExpired", now,
             reason=f"the stream trimmed it after its {hours:g} h retention period (5.3)",
         )  # fmt: skip
 
     # --- invoking ------------------------------------------------------------------------
     def _invoke(self, lane: _Lane, batch: _Batch, now: datetime) -> None:
-        records = [self.source.record_event(r, self.role_arn) for r in batch.records]
-        event: dict[str, Any] = {"Records": records}
+        event: dict[str, Any] = {"Records": self.source.event_records(batch.records, self.role_arn)}
         if self.tumbling_window:
             event.update(self._window_fields(lane, batch))
         invocation = self.function.invoke_for_mapping(event)
         invocation.source = self.source.source
         self.invocations.append(invocation)
-        for record in batch.records:
-            self._deliveries[record].invocations.append(invocation)
+        for delivery in batch.deliveries:
+            delivery.invocations.append(invocation)
         outcome = self._outcome(invocation, batch)
         clock = self.harness.clock
         end = clock.now()
@@ -393,19 +431,20 @@ class StreamMapping:
         failed_at = outcome.failed_at
         if self.tumbling_window and (failed_at is None or failed_at > 0):
             self._keep_state(lane, batch, outcome.state)
+        deliveries = batch.deliveries
         if failed_at is None:
-            self._succeed(batch.records, now)
+            self._succeed(deliveries, now)
             lane.work.remove(batch)
             return
-        self._succeed(batch.records[:failed_at], now)
-        del batch.records[:failed_at]
-        for record in batch.records:
-            if outcome.reason is not None:
-                self._deliveries[record].reason = outcome.reason
-        if failed_at == 0 and self.bisect_batch_on_function_error and len(batch.records) > 1:
+        self._succeed(deliveries[:failed_at], now)
+        del deliveries[:failed_at]
+        if outcome.reason is not None:
+            for delivery in deliveries:
+                delivery.reason = outcome.reason
+        if failed_at == 0 and self.bisect_batch_on_function_error and len(deliveries) > 1:
             lane.work.remove(batch)  # splitting does not count toward the retry quota (5.5)
-            half = (len(batch.records) + 1) // 2
-            lane.work += [_Batch(batch.records[half:]), _Batch(batch.records[:half])]
+            half = (len(deliveries) + 1) // 2
+            lane.work += [_Batch(deliveries[half:]), _Batch(deliveries[:half])]
             return
         batch.attempts += 1
         if self.max_retry_attempts != -1 and batch.attempts > self.max_retry_attempts:
@@ -413,7 +452,7 @@ class StreamMapping:
             if batch.final:
                 self._close_window(lane)
             else:
-                self._fail(lane, batch.records, "RetryAttemptsExhausted", batch.attempts,
+                self._fail(lane, deliveries, "RetryAttemptsExhausted", batch.attempts,
                            outcome.function_error, invocation)  # fmt: skip
             return
         self._wait(lane, now + RETRY_DELAY)
@@ -426,23 +465,24 @@ class StreamMapping:
         lane.busy = False
         self._drive(lane)
 
-    def _succeed(self, records: list[StreamRecord], now: datetime) -> None:
-        for record in records:
-            self._deliveries[record].finish("succeeded", "Success", now)
+    def _succeed(self, deliveries: list[Delivery], now: datetime) -> None:
+        for delivery in deliveries:
+            delivery.finish("succeeded", "Success", now)
 
     def _fail(
         self,
         lane: _Lane,
-        records: list[StreamRecord],
+        deliveries: list[Delivery],
         condition: str,
         count: int,
         function_error: str | None,
         invocation: Invocation | None = None,
     ) -> None:
-        """Discard ``records``, send AWS's on-failure record, and move on (5.3, 5.9)."""
+        """Discard the records, send AWS's on-failure record, and move on (5.3, 5.9)."""
         now = self.harness.clock.now()
-        for record in records:
-            self._deliveries[record].finish("failed", condition, now)
+        for delivery in deliveries:
+            delivery.finish("failed", condition, now)
+        records = [d.item for d in deliveries]
         sent = self._failure_record(records, condition, count, function_error, invocation)
         self.failure_records.append(sent)
         if self.on_failure is not None:
@@ -513,7 +553,7 @@ class StreamMapping:
         if lane.window is None:
             return None
         _, end = lane.window
-        pending = bool(lane.queue) and self._window_of(lane.queue[0]) == lane.window
+        pending = bool(lane.queue) and self._window_of(lane.queue[0].item) == lane.window
         if lane.terminated_early or (not pending and now.timestamp() >= end):
             batch = _Batch([], final=True)
             lane.work.append(batch)

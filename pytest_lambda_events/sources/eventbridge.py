@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import aws
@@ -108,10 +109,28 @@ def build_scheduled(ctx: BuildContext, o: Options) -> dict[str, Any]:
         ctx.fail("rule_name", f"{rule!r} is not a rule name: 1-64 letters, digits, '.', '-', '_'")
     event = _envelope(ctx, o, "Scheduled Event", "aws.events")
     # Schedules have one-minute precision: the event carries the minute it was due.
-    event["time"] = iso_z(ctx.time.replace(second=0, microsecond=0))
+    event["time"] = iso_z(_fire_time(ctx, o.schedule_expression))
     event["resources"] = [ctx.arn("events", f"rule/{rule}")]
     event["detail"] = {}
     return event
+
+
+def _fire_time(ctx: BuildContext, expression: str | None) -> datetime:
+    """The minute the rule was due: the expression's first fire time at or after the event
+    time (any minute, for a rate: it counts from the rule's creation, which the event does not
+    say)."""
+    minute = ctx.time.replace(second=0, microsecond=0)
+    if expression is None:
+        return minute
+    from ..flows.schedule_expressions import parse
+
+    schedule = parse(expression)  # ScheduleExpressionError names what AWS accepts
+    if schedule.kind == "rate":
+        return minute
+    fire = schedule.next_after(minute - timedelta(minutes=1))
+    if fire is None:
+        ctx.fail("schedule_expression", f"{expression} never fires after {iso_z(minute)}")
+    return fire
 
 
 SOURCES = (
@@ -138,8 +157,15 @@ SOURCES = (
         invocation="async",
         builder=build_scheduled,
         description="EventBridge scheduled rule 'Scheduled Event'",
+        marker_argument="schedule_expression",
         options=(
             Option("rule_name", str, "name of the schedule rule (resources = [its ARN])"),
+            Option(
+                "schedule_expression",
+                str,
+                "the rule's rate(...) or cron(...): time is its "
+                "next fire time at or after the event time (a marker's argument)",
+            ),
             Option("id", str, "the event id (a UUID)"),
         ),
     ),

@@ -101,16 +101,18 @@ def sqs_record(
     md5_of_message_attributes: str | None,
     queue_arn: str,
     region: str,
+    md5_of_body: str | None = None,
 ) -> dict[str, Any]:
     """One record of an SQS event (semantics.md 4.2), from explicit values: the event builder
-    and the harness's event source mapping both build their records here."""
+    and the harness's queues both build their records here. ``md5_of_body`` is computed from
+    ``body`` unless the caller already has it."""
     return {
         "messageId": message_id,
         "receiptHandle": receipt_handle,
         "body": body,
         "attributes": attributes,
         "messageAttributes": message_attributes,
-        "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
+        "md5OfBody": md5_of_body or hashlib.md5(body.encode()).hexdigest(),
         "md5OfMessageAttributes": md5_of_message_attributes,
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .dynamodb import DynamoDBTable
     from .kinesis import KinesisStream
     from .s3 import Bucket
+    from .schedules import ScheduledRule, SchedulerSchedule
     from .sns import Topic
 
 R = TypeVar("R")
@@ -52,11 +53,13 @@ class Harness:
         self.sender_id = aws.iam_unique_id(self.rng, "AIDA")
         self._on_invocation = on_invocation
         self._names: dict[tuple[str, str], Any] = {}
+        self._schedules: list[ScheduledRule | SchedulerSchedule] = []
         self.clock.start()
 
     def close(self) -> None:
         """Stop the virtual clock and restore real time (the fixture does this)."""
         self.clock.stop()
+        self.agenda.close()
 
     def __enter__(self) -> Harness:
         return self
@@ -173,19 +176,91 @@ class Harness:
 
         return FunctionUrl(self, function, **settings)
 
+    # --- schedules (EventBridge rules on a schedule, EventBridge Scheduler) ----------------
+    @checked_arguments
+    def schedule(
+        self,
+        expression: str,
+        target: Function | Queue,
+        *,
+        name: str | None = None,
+        input: Any = None,
+        input_path: str | None = None,
+        input_transformer: dict[str, Any] | None = None,
+        enabled: bool = True,
+        dead_letter_queue: Queue | None = None,
+        maximum_retry_attempts: int = 185,
+        maximum_event_age: int = 86_400,
+        message_group_id: str | None = None,
+    ) -> ScheduledRule:
+        """An EventBridge rule with a ``ScheduleExpression`` (``rate(...)`` or ``cron(...)``,
+        UTC) on the default bus and one target (a function, invoked asynchronously, or a
+        queue). It fires on the virtual clock: run it with ``h.advance(...)``."""
+        from .schedules import ScheduledRule
+
+        return ScheduledRule.create(
+            self, expression, target, name=name, input=input, input_path=input_path,
+            input_transformer=input_transformer, enabled=enabled,
+            dead_letter_queue=dead_letter_queue, maximum_retry_attempts=maximum_retry_attempts,
+            maximum_event_age=maximum_event_age, message_group_id=message_group_id,
+        )  # fmt: skip
+
+    @checked_arguments
+    def scheduler(
+        self,
+        expression: str,
+        target: Function | Queue,
+        *,
+        name: str | None = None,
+        group: str = "default",
+        timezone: str = "UTC",
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        flexible_window: int | str | None = None,
+        input: Any = None,
+        maximum_retry_attempts: int = 185,
+        maximum_event_age: int = 86_400,
+        dead_letter_queue: Queue | None = None,
+        state: str = "ENABLED",
+        action_after_completion: str = "NONE",
+        message_group_id: str | None = None,
+    ) -> SchedulerSchedule:
+        """An EventBridge Scheduler schedule (``rate``, ``cron`` or ``at`` in ``timezone``)
+        invoking its target with exactly ``input``. It fires on the virtual clock: run it with
+        ``h.advance(...)`` (``h.run()`` finishes only for at() or bounded schedules)."""
+        from .schedules import create_scheduler_schedule
+
+        return create_scheduler_schedule(
+            self, expression, target, name=name, group=group, timezone=timezone,
+            start_date=start_date, end_date=end_date, flexible_window=flexible_window,
+            input=input, maximum_retry_attempts=maximum_retry_attempts,
+            maximum_event_age=maximum_event_age, dead_letter_queue=dead_letter_queue,
+            state=state, action_after_completion=action_after_completion,
+            message_group_id=message_group_id,
+        )  # fmt: skip
+
     def _unique(self, kind: str, name: str, resource: R) -> R:
         if (kind, name) in self._names:
             raise HarnessError(f"a {kind} named {name!r} exists already in this harness")
         self._names[kind, name] = resource
         return resource
 
+    def _forget(self, kind: str, name: str) -> None:
+        """A deleted resource's name is free again."""
+        self._names.pop((kind, name), None)
+
     # --- time ----------------------------------------------------------------------------
     @checked_arguments
     def run(self) -> int:
         """Advance the virtual clock until no work is due; return the number of steps run.
 
-        Raises ``HarnessStall`` naming the flow if work would never stop being due.
+        Raises ``HarnessStall`` naming the flow if work would never stop being due, and at once
+        if a rate or cron schedule with no end would keep firing: schedules need ``advance()``.
         """
+        if self._schedules:
+            from .schedules import refuse_endless_run
+
+            refuse_endless_run(self._schedules)
         with self.environment.keep():
             return self.agenda.run()
 

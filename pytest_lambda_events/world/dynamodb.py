@@ -55,6 +55,7 @@ class ItemChange:
     new_image: dict[str, AttributeValue] | None
     old_image: dict[str, AttributeValue] | None
     ttl_removal: bool = False
+    image_sizes: tuple[int, int] = (0, 0)  # measured once: each invoke's SizeBytes adds them
 
 
 class DynamoDBTable:
@@ -132,7 +133,7 @@ class DynamoDBTable:
         self._schedule_ttl(typed, keys)
         if old == typed:
             return None  # DynamoDB writes no stream record for a write that changes nothing
-        return self._append("MODIFY" if old is not None else "INSERT", keys, typed, old)
+        return self._append("MODIFY" if old is not None else "INSERT", ident, keys, typed, old)
 
     @checked_arguments
     def delete_item(self, key: Mapping[str, Any]) -> StreamRecord | None:
@@ -146,10 +147,11 @@ class DynamoDBTable:
         return self._remove(keys, ttl=False)
 
     def _remove(self, keys: dict[str, AttributeValue], *, ttl: bool) -> StreamRecord | None:
-        old = self._items.pop(_key_id(keys), None)
+        ident = _key_id(keys)
+        old = self._items.pop(ident, None)
         if old is None:
             return None
-        return self._append("REMOVE", keys, None, old, ttl=ttl)
+        return self._append("REMOVE", ident, keys, None, old, ttl=ttl)
 
     # --- TTL -----------------------------------------------------------------------------
     def _schedule_ttl(
@@ -174,6 +176,7 @@ class DynamoDBTable:
     def _append(
         self,
         event_name: str,
+        ident: str,
         keys: dict[str, AttributeValue],
         new: dict[str, AttributeValue] | None,
         old: dict[str, AttributeValue] | None,
@@ -183,15 +186,13 @@ class DynamoDBTable:
         if self.stream_view_type is None:
             return None
         rng = self.harness.rng
-        change = ItemChange(aws.hex_string(rng, 32), event_name, keys, new, old, ttl)
+        sizes = (0 if new is None else item_size(new), 0 if old is None else item_size(old))
+        change = ItemChange(aws.hex_string(rng, 32), event_name, keys, new, old, ttl, sizes)
         shard = self.shards[0]
-        record = StreamRecord(
-            shard_id=shard.shard_id, sequence_number=self._sequence,
-            arrival=self.harness.clock.now(), key=_key_id(keys), size_hint=0, body=change,
-        )  # fmt: skip
+        record = shard.append(str(self._sequence), self.harness.clock.now(), ident, 0,
+                              change)  # fmt: skip
         self._sequence += 1 + int(rng.random() * 100_000)
         record.size_hint = len(json.dumps(self.record_event(record, ""))) + _SIZE_MARGIN
-        shard.records.append(record)
         for mapping in self.mappings:
             mapping.on_record(shard, record)
         return record
@@ -223,10 +224,14 @@ class DynamoDBTable:
             keys={k: dict(v) for k, v in change.keys.items()},
             new_image=change.new_image if show_new else None,
             old_image=change.old_image if show_old else None, view_type=view,
-            sequence_number=record.sequence, created_s=int(record.arrival.timestamp()),
+            sequence_number=record.sequence, created_s=record.arrival_ms // 1000,
             region=self.harness.region, source_arn=self.stream_arn,
-            ttl_removal=change.ttl_removal,
+            ttl_removal=change.ttl_removal, image_sizes=change.image_sizes,
         )  # fmt: skip
+
+    def event_records(self, records: list[StreamRecord], role_arn: str) -> list[dict[str, Any]]:
+        """``record_event`` of each record, for a batch."""
+        return [self.record_event(r, role_arn) for r in records]
 
     def filter_view(self, event_record: dict[str, Any]) -> dict[str, Any] | None:
         """Filter patterns see the record as it is (``dynamodb`` is the data key, 5.10)."""

@@ -5,18 +5,18 @@ times from the virtual clock, and retention (semantics.md 5.3; shapes.md 3)."""
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
 from ..errors import StreamConfigError, checked_arguments
 from ..sources.kinesis import kinesis_record
-from ..timefmt import epoch_s_ms
 from .streams import Shard, StreamRecord
 
 if TYPE_CHECKING:
@@ -33,15 +33,7 @@ MAX_PUT_RECORDS = 500
 _NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _SEQUENCE_STEP = 4.7e21  # gaps seen between neighbouring records of one shard
 _SIZE_MARGIN = 1024  # the record's fixed fields and ARNs stay under this many bytes
-
-
-@dataclass(frozen=True)
-class KinesisData:
-    """A Kinesis record's own fields: base64 ``data`` and the partition key."""
-
-    data: str
-    partition_key: str
-    explicit_hash_key: int | None = None
+_KEY_CACHE_SIZE = 4096  # partition keys whose shard is remembered
 
 
 class KinesisStream:
@@ -62,9 +54,12 @@ class KinesisStream:
         self.harness = harness
         self.name = name
         self.retention_hours = retention_hours
+        self.retention = timedelta(hours=retention_hours)
         self.arn = aws.arn(harness.partition, "kinesis", harness.region, harness.account_id,
                            f"stream/{name}")  # fmt: skip
         self.shards = _split_hash_space(shards)
+        self._shard_starts = [s.starting_hash_key for s in self.shards]
+        self._shard_of_key: dict[str, Shard] = {}
         self.mappings: list[StreamMapping] = []
         self._next_sequence = {
             s.shard_id: int(aws.kinesis_sequence_number(harness.rng)) for s in self.shards
@@ -74,10 +69,6 @@ class KinesisStream:
     def source_arn(self) -> str:
         return self.arn
 
-    @property
-    def retention(self) -> timedelta:
-        return timedelta(hours=self.retention_hours)
-
     @checked_arguments
     def put(
         self,
@@ -86,22 +77,20 @@ class KinesisStream:
         explicit_hash_key: str | int | None = None,
     ) -> StreamRecord:
         """``PutRecord``: append to the shard the key hashes to; returns the stored record
-        (``shard_id``, ``sequence``, ``arrival``). A dict is sent as JSON."""
+        (``shard_id``, ``sequence``, ``arrival``, ``key``, and the base64 data as ``body``).
+        A dict is sent as JSON."""
         blob = _as_bytes(data)
         _check_record(blob, partition_key)
-        hash_key = _hash_key(partition_key, explicit_hash_key)
-        shard = next(s for s in self.shards if s.starting_hash_key <= hash_key <= s.ending_hash_key)
+        explicit = None if explicit_hash_key is None else _explicit_hash_key(explicit_hash_key)
+        shard = self._shard_for(partition_key, explicit)
         sequence = self._next_sequence[shard.shard_id]
         self._next_sequence[shard.shard_id] = sequence + 1 + int(
             self.harness.rng.random() * _SEQUENCE_STEP)  # fmt: skip
-        encoded = base64.b64encode(blob).decode()
-        explicit = None if explicit_hash_key is None else hash_key
-        record = StreamRecord(
-            shard_id=shard.shard_id, sequence_number=sequence, arrival=self.harness.clock.now(),
-            key=partition_key, size_hint=len(encoded) + 6 * len(partition_key) + _SIZE_MARGIN,
-            body=KinesisData(encoded, partition_key, explicit),
+        encoded = binascii.b2a_base64(blob, newline=False).decode()  # b64encode, one call less
+        record = shard.append(
+            str(sequence), self.harness.clock.now(), partition_key,
+            len(encoded) + 6 * len(partition_key) + _SIZE_MARGIN, encoded,
         )  # fmt: skip
-        shard.records.append(record)
         for mapping in self.mappings:
             mapping.on_record(shard, record)
         return record
@@ -127,6 +116,22 @@ class KinesisStream:
                                    entry.get("explicit_hash_key")))  # fmt: skip
         return stored
 
+    def _shard_for(self, partition_key: str, explicit_hash_key: int | None) -> Shard:
+        """The shard whose hash-key range holds the record's hash key. Producers reuse a
+        handful of partition keys, so the shard of each key is remembered (up to a bound)."""
+        if explicit_hash_key is not None:
+            return self._shard_at(explicit_hash_key)
+        shard = self._shard_of_key.get(partition_key)
+        if shard is None:
+            if len(self._shard_of_key) >= _KEY_CACHE_SIZE:
+                self._shard_of_key.clear()
+            shard = self._shard_of_key[partition_key] = self._shard_at(
+                partition_hash(partition_key))  # fmt: skip
+        return shard
+
+    def _shard_at(self, hash_key: int) -> Shard:
+        return self.shards[bisect_right(self._shard_starts, hash_key) - 1]
+
     def records(self) -> list[StreamRecord]:
         """Every retained record, shard by shard, in sequence order."""
         now = self.harness.clock.now()
@@ -140,12 +145,20 @@ class KinesisStream:
 
     def record_event(self, record: StreamRecord, role_arn: str) -> dict[str, Any]:
         """The record as the mapping's event carries it (shapes.md 3)."""
-        body: KinesisData = record.body
-        return kinesis_record(
-            partition_key=body.partition_key, sequence_number=record.sequence,
-            data=body.data, arrival_s=epoch_s_ms(record.arrival), shard_id=record.shard_id,
-            role_arn=role_arn, region=self.harness.region, stream_arn=self.arn,
-        )  # fmt: skip
+        return self.event_records([record], role_arn)[0]
+
+    def event_records(self, records: list[StreamRecord], role_arn: str) -> list[dict[str, Any]]:
+        """``record_event`` of each record, for a batch (a new dict each time: a handler may
+        change its event, and a retry must not see that)."""
+        region, arn = self.harness.region, self.arn
+        return [
+            kinesis_record(
+                partition_key=r.key, sequence_number=r.sequence, data=r.body,
+                arrival_s=r.arrival_ms / 1000, shard_id=r.shard_id, role_arn=role_arn,
+                region=region, stream_arn=arn,
+            )
+            for r in records
+        ]  # fmt: skip
 
     def filter_view(self, event_record: dict[str, Any]) -> dict[str, Any] | None:
         """The record as filter patterns see it: ``data`` decoded and parsed as JSON (5.10);
@@ -178,9 +191,7 @@ def partition_hash(partition_key: str) -> int:
     return int.from_bytes(hashlib.md5(partition_key.encode()).digest(), "big")
 
 
-def _hash_key(partition_key: str, explicit: str | int | None) -> int:
-    if explicit is None:
-        return partition_hash(partition_key)
+def _explicit_hash_key(explicit: str | int) -> int:
     try:
         value = int(explicit)
     except (TypeError, ValueError):

@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import aws
 from ..errors import QueueConfigError, checked_arguments, did_you_mean
-from ..sources.sqs import md5_of_message_attributes, message_attribute, system_attributes
+from ..sources.sqs import (
+    md5_of_message_attributes,
+    message_attribute,
+    sqs_record,
+    system_attributes,
+)
 from ..timefmt import epoch_ms
 
 if TYPE_CHECKING:
@@ -71,6 +76,22 @@ QUEUED, IN_FLIGHT = "queued", "in_flight"
 DELETED, DEAD_LETTERED, EXPIRED = "deleted", "dead_lettered", "expired"
 
 
+class _EpochMsText:
+    """``str(epoch_ms(when))`` as SQS's timestamp attributes show it, remembering the last
+    instant: messages sent (or received) together share it, and the string."""
+
+    __slots__ = ("_text", "_when")
+
+    def __init__(self) -> None:
+        self._when: datetime | None = None
+        self._text = ""
+
+    def __call__(self, when: datetime) -> str:
+        if when is not self._when:
+            self._when, self._text = when, str(epoch_ms(when))
+        return self._text
+
+
 class Message:
     """A message in a queue: ``attributes`` and ``message_attributes`` in the same form as an
     SQS event record has them, ``receive_count``, and its ``state`` (queued, in_flight,
@@ -78,10 +99,11 @@ class Message:
 
     # slots: a drained queue of a million messages must stay small (benchmarks/bench_sqs.py)
     __slots__ = (
-        "_message_attributes", "available_at", "aws_trace_header", "body",
+        "_md5s", "_message_attributes", "available_at", "aws_trace_header", "body",
         "dead_letter_queue_source_arn", "deduplication_id", "delivery", "enqueued_at",
-        "first_received_at", "group_id", "message_id", "queue", "receive_count", "sender_id",
-        "sent_at", "sequence_number", "state", "visible_at",
+        "first_receive_timestamp", "first_received_at", "group_id", "message_id", "queue",
+        "receive_count", "sender_id", "sent_at", "sent_timestamp", "sequence_number", "state",
+        "visible_at",
     )  # fmt: skip
 
     def __init__(
@@ -99,11 +121,13 @@ class Message:
         self.body = body
         self._message_attributes = message_attributes or None
         self.sent_at = sent_at
+        self.sent_timestamp = queue._sent_ms(sent_at)  # as the record attributes show it
         self.enqueued_at = sent_at  # retention counts from here (reset by a FIFO DLQ move)
         self.available_at = available_at  # after DelaySeconds
         self.sender_id = sender_id
         self.receive_count = 0
         self.first_received_at: datetime | None = None
+        self.first_receive_timestamp: str | None = None
         self.visible_at: datetime | None = None  # while in flight
         self.state = QUEUED
         self.group_id: str | None = None
@@ -112,6 +136,7 @@ class Message:
         self.aws_trace_header: str | None = None
         self.dead_letter_queue_source_arn: str | None = None
         self.delivery: Delivery | None = None  # set once an event source mapping sees it
+        self._md5s: tuple[str, str | None] | None = None  # of body and attributes, once received
 
     @property
     def message_attributes(self) -> dict[str, dict[str, Any]]:
@@ -134,18 +159,26 @@ class Message:
     @property
     def attributes(self) -> dict[str, str]:
         """The system attributes as a receive would show them now (all strings)."""
-        return self.system_attributes(
-            None if self.first_received_at is None else str(epoch_ms(self.first_received_at))
-        )
-
-    def system_attributes(self, first_receive_timestamp: str | None) -> dict[str, str]:
+        sequence_number = self.sequence_number
         return system_attributes(
-            receive_count=str(self.receive_count), sent_timestamp=str(epoch_ms(self.sent_at)),
-            sender_id=self.sender_id, first_receive_timestamp=first_receive_timestamp,
+            receive_count=str(self.receive_count), sent_timestamp=self.sent_timestamp,
+            sender_id=self.sender_id, first_receive_timestamp=self.first_receive_timestamp,
             aws_trace_header=self.aws_trace_header,
-            sequence_number=None if self.sequence_number is None else str(self.sequence_number),
+            sequence_number=None if sequence_number is None else str(sequence_number),
             group_id=self.group_id, deduplication_id=self.deduplication_id,
             dead_letter_queue_source_arn=self.dead_letter_queue_source_arn,
+        )  # fmt: skip
+
+    def record(self, receipt_handle: str, queue_arn: str, region: str) -> dict[str, Any]:
+        """The message as a record of an SQS event, received with ``receipt_handle``."""
+        md5s = self._md5s
+        if md5s is None:  # worked out once: a poison message is received again and again
+            md5s = self._md5s = (self.md5_of_body, self.md5_of_message_attributes)
+        return sqs_record(
+            message_id=self.message_id, receipt_handle=receipt_handle, body=self.body,
+            attributes=self.attributes, message_attributes=self.message_attributes,
+            md5_of_message_attributes=md5s[1], md5_of_body=md5s[0], queue_arn=queue_arn,
+            region=region,
         )  # fmt: skip
 
     @property
@@ -201,6 +234,7 @@ class Queue:
         self.retention = timedelta(seconds=self.message_retention_period)
         self.mappings: list[EventSourceMapping] = []
         self._live: dict[str, Message] = {}  # every queued or in-flight message, oldest first
+        self._sent_ms, self._received_ms = _EpochMsText(), _EpochMsText()
         self._visible: deque[Message] = deque()  # standard queues: ready to receive
         self._groups: dict[str, deque[Message]] = {}  # FIFO: each group's messages, in order
         self._group_in_flight: dict[str, int] = {}
@@ -444,14 +478,14 @@ class Queue:
             return False
         return True
 
-    @staticmethod
-    def _take(message: Message, now: datetime, visible_at: datetime) -> None:
+    def _take(self, message: Message, now: datetime, visible_at: datetime) -> None:
         """In flight until ``visible_at`` (``receive`` schedules its return)."""
         message.state = IN_FLIGHT
         message.receive_count += 1
         message.visible_at = visible_at
         if message.first_received_at is None:
             message.first_received_at = now
+            message.first_receive_timestamp = self._received_ms(now)
 
     def delete(self, message: Message) -> bool:
         """``DeleteMessage`` for an in-flight message; False if it is no longer in flight."""
@@ -574,6 +608,7 @@ class Queue:
                           original.sender_id)  # fmt: skip
         message.receive_count = original.receive_count
         message.first_received_at = original.first_received_at
+        message.first_receive_timestamp = original.first_receive_timestamp
         message.aws_trace_header = original.aws_trace_header
         message.dead_letter_queue_source_arn = source_arn
         if self.fifo:

@@ -9,23 +9,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..timefmt import epoch_ms
 
-@dataclass(eq=False)
+
+@dataclass(slots=True, eq=False)  # one per record put; a stream may hold 100,000s
 class StreamRecord:
     """One record in a shard. ``key`` is the partition key (Kinesis) or the item key
     (DynamoDB) that ``ParallelizationFactor`` keeps in order; ``size_hint`` is an upper bound
-    of the record's JSON size in an event; ``body`` holds the source's own fields."""
+    of the record's JSON size in an event; ``body`` holds the source's own fields: the base64
+    data (Kinesis) or the item change (DynamoDB). ``sequence`` and ``arrival_ms`` (epoch
+    milliseconds) are kept as events show them, so that retries do not format them again."""
 
     shard_id: str
-    sequence_number: int
+    sequence: str
     arrival: datetime
+    arrival_ms: int
     key: str
     size_hint: int
     body: Any
 
     @property
-    def sequence(self) -> str:
-        return str(self.sequence_number)
+    def sequence_number(self) -> int:
+        return int(self.sequence)
 
 
 RecordListener = Callable[["Shard", StreamRecord], None]
@@ -39,6 +44,20 @@ class Shard:
     starting_hash_key: int = 0
     ending_hash_key: int = 0
     records: list[StreamRecord] = field(default_factory=list)
+    # the last arrival time and its epoch ms: records put at one virtual instant share them
+    _stamp: tuple[datetime | None, int] = field(default=(None, 0), init=False, repr=False)
+
+    def append(
+        self, sequence: str, arrival: datetime, key: str, size_hint: int, body: Any
+    ) -> StreamRecord:
+        """Add a record at the end of the shard and return it."""
+        when, ms = self._stamp
+        if when is not arrival:
+            ms = epoch_ms(arrival)
+            self._stamp = (arrival, ms)
+        record = StreamRecord(self.shard_id, sequence, arrival, ms, key, size_hint, body)
+        self.records.append(record)
+        return record
 
     def retained(self, now: datetime, retention: timedelta) -> list[StreamRecord]:
         """The records not yet trimmed: younger than the retention period."""

@@ -104,13 +104,29 @@ def test_starting_the_clock_emits_no_warnings(pytester):
     result.assert_outcomes(passed=1, warnings=0)
 
 
-def test_run_restores_the_garbage_collector_thresholds():
+def test_run_pauses_the_cyclic_garbage_collector_and_restores_it():
     import gc
 
-    before = gc.get_threshold()
     with Harness() as h:
         seen = []
-        h.agenda.after(1, "probe", lambda: seen.append(gc.get_threshold()))
+        h.agenda.after(1, "probe", lambda: seen.append(gc.isenabled()))
         h.run()
-    assert seen[0][0] >= 10_000  # collections of the young generation are rarer during a run
-    assert gc.get_threshold() == before
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused it keeps it paused
+        try:
+            h.agenda.after(1, "probe", lambda: seen.append(gc.isenabled()))
+            h.run()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert seen == [False, False]
+
+
+def test_what_a_run_made_is_frozen_until_the_harness_closes():
+    import gc
+
+    with Harness() as h:
+        h.agenda.after(1, "probe", lambda: None)
+        h.run()
+        assert gc.get_freeze_count() > 0  # later collections skip the run's objects
+    assert gc.get_freeze_count() == 0  # close() handed them back

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from pytest_lambda_events.attribute_values import item_size
 from pytest_lambda_events.errors import TableConfigError
+from pytest_lambda_events.timefmt import iso_z
 from pytest_lambda_events.world import Harness
 
 
@@ -47,6 +49,22 @@ def test_view_types_choose_the_images(view, new, old):
         assert body["StreamViewType"] == view
 
 
+@pytest.mark.parametrize("view", ["KEYS_ONLY", "NEW_AND_OLD_IMAGES"])
+def test_size_bytes_counts_what_the_view_shows(view):
+    # SizeBytes: the keys and the images carried; the images are measured once, at the write
+    with Harness(seed=4) as h:
+        t = h.dynamodb_table("items", key="id", stream_view_type=view)
+        t.put_item({"id": 1, "v": "x" * 10})
+        h.advance(seconds=1.5)
+        record = t.put_item({"id": 1, "v": "y" * 20, "w": 7})
+        body = t.record_event(record, "")["dynamodb"]
+        images = [body[k] for k in ("NewImage", "OldImage") if k in body]
+        assert len(images) == (2 if view == "NEW_AND_OLD_IMAGES" else 0)
+        expected = item_size({"id": {"N": "1"}}) + sum(item_size(i) for i in images)
+        assert body["SizeBytes"] == expected
+        assert body["ApproximateCreationDateTime"] == int(record.arrival.timestamp())
+
+
 def test_ttl_removals_carry_the_service_identity():
     seen = []
     with Harness(seed=3) as h:
@@ -78,12 +96,13 @@ def test_ddb_failure_record_uses_ddb_stream_batch_info():
         q = h.sqs_queue("dlq")
         t = h.dynamodb_table("tbl1")
         m = t.subscribe(h.function(fail), max_retry_attempts=1, on_failure=q)
-        t.put_item({"pk": "a"})
+        h.advance(seconds=0.5)
+        stored = t.put_item({"pk": "a"})
         h.run()
         (record,) = m.failure_records
         info = record["DDBStreamBatchInfo"]
-        assert info["approximateArrivalOfFirstRecord"].endswith("Z")
-        assert "." not in info["approximateArrivalOfFirstRecord"]
+        assert info["approximateArrivalOfFirstRecord"] == iso_z(stored.arrival)  # no ".500"
+        assert info["approximateArrivalOfLastRecord"] == iso_z(stored.arrival)
         assert record["requestContext"]["approximateInvokeCount"] == 2
         assert info["streamArn"] == t.stream_arn and len(q.messages) == 1
 

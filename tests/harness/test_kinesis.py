@@ -24,6 +24,18 @@ def test_partition_keys_hash_with_md5_into_the_shard_ranges():
             assert shard.starting_hash_key <= value <= shard.ending_hash_key
 
 
+def test_shards_stay_right_past_the_remembered_keys():
+    # the stream remembers the shard of a bounded number of keys; past the bound it forgets
+    # them and hashes again, and every record still lands in its key's range
+    with Harness(seed=1) as h:
+        s = h.kinesis_stream("clicks", shards=3)
+        for i in range(5_000):
+            key = f"user-{i % 4_500}"
+            record = s.put(b"x", partition_key=key)
+            shard = next(x for x in s.shards if x.shard_id == record.shard_id)
+            assert shard.starting_hash_key <= partition_hash(key) <= shard.ending_hash_key
+
+
 def test_explicit_hash_key_chooses_the_shard():
     with Harness(seed=2) as h:
         s = h.kinesis_stream("clicks", shards=2)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_lambda_events.errors import EventSourceMappingError
+from pytest_lambda_events.timefmt import iso_ms_z
 from pytest_lambda_events.world import Harness
 
 
@@ -33,6 +34,46 @@ def poison(bad):
             raise ValueError("poison")
 
     return handler
+
+
+def test_a_poll_reads_the_records_that_arrived():
+    # 5.1: Lambda polls a Kinesis shard once a second; a record's delivery opens when a poll
+    # reads it, and records that arrive behind a failing batch wait as pending
+    with Harness(seed=1) as h:
+        s = h.kinesis_stream("clicks")
+        m = s.subscribe(h.function(poison({"bad"}), name="consumer"))
+        s.put("bad", partition_key="k")
+        assert m.deliveries == []
+        h.advance(seconds=1)
+        assert [d.status for d in m.deliveries] == ["pending"]
+        assert len(m.invocations) == 1
+        s.put("good", partition_key="k")
+        h.advance(seconds=1)
+        assert [d.status for d in m.deliveries] == ["pending", "pending"]
+        assert len(m.invocations) == 1  # the shard is blocked until the retry at 7.5 s
+        assert m.deliveries[1].enqueued_at == m.deliveries[0].enqueued_at + timedelta(seconds=1)
+
+
+def test_each_invoke_gets_its_own_records():
+    # a handler that changes its event must not change what a retry gets: AWS sends every
+    # invoke as fresh JSON
+    seen = []
+
+    def handler(event, context):
+        record = event["Records"][0]
+        seen.append(record["kinesis"]["data"])
+        record["kinesis"]["data"] = "changed"
+        if len(seen) == 1:
+            raise ValueError("first attempt fails")
+
+    with Harness(seed=1) as h:
+        s = h.kinesis_stream("clicks")
+        m = s.subscribe(h.function(handler, name="consumer"))
+        s.put("order-1", partition_key="k")
+        h.run()
+        original = base64.b64encode(b"order-1").decode()
+        assert seen == [original, original]
+        assert [d.status for d in m.deliveries] == ["succeeded"]
 
 
 def test_issue_example_partial_failure_until_exhaustion():
@@ -61,6 +102,10 @@ def test_issue_example_partial_failure_until_exhaustion():
         assert info["batchSize"] == 1
         assert info["startSequenceNumber"] == info["endSequenceNumber"] == stored[5].sequence
         assert info["shardId"] == "shardId-000000000000" and info["streamArn"] == s.arn
+        arrival = iso_ms_z(stored[5].arrival)
+        assert info["approximateArrivalOfFirstRecord"] == arrival
+        assert info["approximateArrivalOfLastRecord"] == arrival
+        assert record["timestamp"] == iso_ms_z(h.clock.now())
 
 
 def test_a_failing_batch_blocks_its_shard_and_is_retried_whole():
@@ -351,7 +396,7 @@ def test_property_order_final_state_and_termination(bad, batch_size, bisect, par
             assert mine == sorted(mine)
         assert all(d.status in ("succeeded", "failed", "expired") for d in m.deliveries)
         for d in m.deliveries:
-            data = base64.b64decode(d.item.body.data).decode()
+            data = base64.b64decode(d.item.body).decode()
             if data in names:  # a poison record never succeeds
                 assert d.status == "failed"
             if bisect and not partial_:  # bisection isolates: only poison records fail

@@ -10,6 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.parser import models
 
 from pytest_lambda_events import EventConfigError, build_event
+from pytest_lambda_events.errors import ScheduleExpressionError
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 ISO_S_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -104,6 +105,27 @@ def test_scheduled_time_is_the_minute_it_was_due_and_rule_name_lands() -> None:
     assert event["time"] == "2025-07-04T09:41:00Z"
     assert event["resources"] == ["arn:aws:events:us-east-1:123456789012:rule/nightly-report"]
     assert event["id"] == "e-1"
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("cron(0 9 ? * MON-FRI *)", "2025-07-07T09:00:00Z"),  # T0 is a Friday at 09:41
+        ("cron(41 9 * * ? *)", "2025-07-04T09:41:00Z"),  # due this very minute
+        ("cron(0 8 1 * ? *)", "2025-08-01T08:00:00Z"),
+        ("rate(5 minutes)", "2025-07-04T09:41:00Z"),  # a rate counts from the rule's creation
+    ],
+)
+def test_scheduled_time_is_the_expressions_next_fire_time(expression: str, expected: str) -> None:
+    event = build_event("scheduled", 2, time=T0, schedule_expression=expression)
+    assert event["time"] == expected
+
+
+def test_scheduled_expression_errors_name_the_field() -> None:
+    with pytest.raises(ScheduleExpressionError, match="Day-of-week"):
+        build_event("scheduled", 1, schedule_expression="cron(0 9 * * * *)")
+    with pytest.raises(EventConfigError, match="never fires after 2025-07-04T09:41:00Z"):
+        build_event("scheduled", 1, time=T0, schedule_expression="cron(0 9 * * ? 2020)")
 
 
 # --- overrides ----------------------------------------------------------------------------------
