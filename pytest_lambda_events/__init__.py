@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    CallbackConfigError,
     EventBusError,
     EventConfigError,
     FrontDoorConfigError,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildContext",
+    "CallbackConfigError",
     "Delivery",
     "EventBusError",
     "EventConfigError",

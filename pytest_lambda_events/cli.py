@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     generate.add_argument("--indent", type=int, default=2, help="JSON indent (0: one line)")
     generate.add_argument("--options", action="store_true", help="list SOURCE's overrides")
+    docs = commands.add_parser("docs", help="write one Markdown reference page per source")
+    docs.add_argument("directory", metavar="DIR", help="where to write index.md and <id>.md")
     return parser
 
 
@@ -91,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             _list()
+        elif args.command == "docs":
+            from pathlib import Path
+
+            from .reference_pages import write_pages
+
+            print(f"wrote {len(write_pages(Path(args.directory)))} pages to {args.directory}")
         else:
             _generate(args)
         sys.stdout.flush()

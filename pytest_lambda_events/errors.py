@@ -112,6 +112,11 @@ class TableConfigError(HarnessError):
     """A DynamoDB table setting or item request DynamoDB would refuse."""
 
 
+class CallbackConfigError(HarnessError):
+    """A custom resource request or CodePipeline job setting AWS would refuse (the message names
+    the setting and what is allowed)."""
+
+
 class HarnessArgumentError(HarnessError, TypeError):
     """A harness method called with an argument it does not take (a typo, usually)."""
 

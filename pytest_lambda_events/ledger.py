@@ -40,6 +40,7 @@ class Invocation:
     source: str | None = None
     accepted: bool | None = None  # response contract of a sync source, when one was applied
     rejection: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the contract saw besides a verdict
 
     @property
     def ok(self) -> bool:

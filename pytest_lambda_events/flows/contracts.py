@@ -41,6 +41,7 @@ from typing import Any, TypeVar, overload
 
 from ..errors import FunctionConfigError, did_you_mean
 from ..ledger import Invocation
+from .response_contracts import RESPONSE_CONTRACTS
 
 CONTRACT_SOURCES = ("alb", "api_gateway", "api_gateway_v2", "function_url")
 
@@ -238,11 +239,12 @@ def alb_failure(status: int, why: str) -> HttpResponse:
 
 def check_source(source_id: str) -> None:
     """Raise ``FunctionConfigError`` unless ``source_id`` has a response contract."""
-    if source_id not in CONTRACT_SOURCES:
-        hint = did_you_mean(source_id, CONTRACT_SOURCES) if isinstance(source_id, str) else ""
+    if source_id not in CONTRACT_SOURCES and source_id not in RESPONSE_CONTRACTS:
+        known = (*CONTRACT_SOURCES, *RESPONSE_CONTRACTS)
+        hint = did_you_mean(source_id, known) if isinstance(source_id, str) else ""
         raise FunctionConfigError(
             f"source={source_id!r}: no response contract for this source{hint}; sources with "
-            f"one: {', '.join(CONTRACT_SOURCES)}"
+            f"one: {', '.join(known)}"
         )
 
 
@@ -283,8 +285,15 @@ def record(invocation: Invocation, source_id: str, response: HttpResponse) -> No
 
 
 def apply(source_id: str, invocation: Invocation) -> None:
-    """Set ``invocation.accepted`` and ``invocation.rejection`` under the source's contract."""
-    record(invocation, source_id, respond(source_id, invocation))
+    """Set ``invocation.accepted`` and ``invocation.rejection`` under the source's contract:
+    the HTTP front doors' here, the other synchronous sources' in ``response_contracts``."""
+    contract = RESPONSE_CONTRACTS.get(source_id)
+    if contract is None:
+        record(invocation, source_id, respond(source_id, invocation))
+        return
+    invocation.source = source_id
+    invocation.rejection = contract(invocation)
+    invocation.accepted = invocation.rejection is None
 
 
 def _contract(

@@ -20,6 +20,7 @@ from .sqs import Queue
 
 if TYPE_CHECKING:
     from ..flows.front_doors import Alb, FunctionUrl, HttpApi, RestApi
+    from .callbacks import CallbackEndpoint, CodePipelineJob, CustomResourceRequest
     from .dynamodb import DynamoDBTable
     from .kinesis import KinesisStream
     from .s3 import Bucket
@@ -54,10 +55,13 @@ class Harness:
         self._on_invocation = on_invocation
         self._names: dict[tuple[str, str], Any] = {}
         self._schedules: list[ScheduledRule | SchedulerSchedule] = []
+        self._callbacks: CallbackEndpoint | None = None  # started by the first callback flow
         self.clock.start()
 
     def close(self) -> None:
         """Stop the virtual clock and restore real time (the fixture does this)."""
+        if self._callbacks is not None:
+            self._callbacks.close()
         self.clock.stop()
         self.agenda.close()
 
@@ -238,6 +242,58 @@ class Harness:
             state=state, action_after_completion=action_after_completion,
             message_group_id=message_group_id,
         )  # fmt: skip
+
+    # --- callbacks (the handler must answer AWS itself) ------------------------------------
+    @checked_arguments
+    def custom_resource(
+        self,
+        function: Function,
+        *,
+        request_type: str = "Create",
+        resource_type: str = "Custom::Thing",
+        properties: dict[str, Any] | None = None,
+        old_properties: dict[str, Any] | None = None,
+        physical_resource_id: str | None = None,
+        logical_resource_id: str | None = None,
+        stack_name: str | None = None,
+        service_timeout: int = 3600,
+    ) -> CustomResourceRequest:
+        """A CloudFormation custom resource request, sent to ``function`` asynchronously with a
+        ``ResponseURL`` on the harness's endpoint. The provider must PUT its response there
+        before ``service_timeout`` seconds (ServiceTimeout, 1 to 3600); run ``h.run()`` and read
+        ``status``, ``response``, ``stack_event``."""
+        from .callbacks import start_custom_resource
+
+        return start_custom_resource(
+            self, function, request_type=request_type, resource_type=resource_type,
+            properties=properties, old_properties=old_properties,
+            physical_resource_id=physical_resource_id, logical_resource_id=logical_resource_id,
+            stack_name=stack_name, service_timeout=service_timeout,
+        )  # fmt: skip
+
+    @checked_arguments
+    def codepipeline_job(
+        self,
+        function: Function,
+        *,
+        user_parameters: str | None = None,
+        pipeline_name: str | None = None,
+        input_artifacts: list[str] | None = None,
+        output_artifacts: list[str] | None = None,
+        artifact_bucket: str | None = None,
+        kms_key_id: str | None = None,
+    ) -> CodePipelineJob:
+        """A CodePipeline Lambda invoke action's job, sent to ``function`` asynchronously. The
+        function must call PutJobSuccessResult or PutJobFailureResult (its environment points
+        ``AWS_ENDPOINT_URL_CODEPIPELINE`` at the harness's endpoint); run ``h.run()`` and read
+        ``status``. ``user_parameters=None``: the action has no UserParameters."""
+        from .callbacks import start_codepipeline_job
+
+        return start_codepipeline_job(self, function, {
+            "user_parameters": user_parameters, "pipeline_name": pipeline_name,
+            "input_artifacts": input_artifacts, "output_artifacts": output_artifacts,
+            "artifact_bucket": artifact_bucket, "kms_key_id": kms_key_id,
+        })  # fmt: skip
 
     def _unique(self, kind: str, name: str, resource: R) -> R:
         if (kind, name) in self._names:

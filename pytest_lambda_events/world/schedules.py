@@ -17,8 +17,9 @@ Approximations (AWS does not document these; the closest documented behaviour is
   uniformly from [0, window) minutes, to the second, from the harness's seeded random source
   (AWS only says "at some point within the window"). ``fire_times`` record the scheduled time;
   the handler sees the actual one.
-* Scheduler with no ``input`` sends ``{}`` to the function (AWS: "a default notification",
-  content undocumented).
+* Scheduler with no ``input`` sends the "Scheduled Event" envelope of shapes.md 12 (AWS's
+  guide only says "a default notification"; the shape is that of the sample events Powertools
+  and the SDKs carry).
 * Dead-letter message attributes (names UNCONFIRMED in 7.1 and 7.2): a rule's carry
   ``RULE_ARN``, ``TARGET_ARN``, ``ERROR_CODE``, ``ERROR_MESSAGE``, ``RETRY_ATTEMPTS``; a
   schedule's ``ERROR_CODE``, ``ERROR_MESSAGE``, ``EXECUTION_ID``, ``IS_PAYLOAD_TRUNCATED``,
@@ -38,6 +39,7 @@ from .. import aws
 from ..errors import HarnessStall, ScheduleConfigError, checked_arguments
 from ..flows.event_input import TargetInput, constant_input
 from ..flows.schedule_expressions import Schedule, parse
+from ..flows.scheduler_input import CONTEXT_ATTRIBUTES, fill_context_attributes
 from ..ledger import Delivery
 from ..timefmt import iso_z
 from .eventbridge import Rule, RuleTarget
@@ -52,10 +54,6 @@ _SCHEDULE_NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")
 FLEXIBLE_WINDOW_MINUTES = (1, 1440)
 STATES = ("ENABLED", "DISABLED")
 ACTIONS_AFTER_COMPLETION = ("NONE", "DELETE")
-CONTEXT_ATTRIBUTES = (
-    "<aws.scheduler.schedule-arn>", "<aws.scheduler.scheduled-time>",
-    "<aws.scheduler.execution-id>", "<aws.scheduler.attempt-number>",
-)  # fmt: skip
 NextTime = Callable[[datetime], "datetime | None"]
 
 
@@ -309,12 +307,20 @@ class SchedulerSchedule:
             self.delete()
 
     def _payload(self, scheduled: datetime, execution_id: str) -> str:
-        """``Input`` with its context attributes replaced (one execution id per attempt)."""
-        values = (self.arn, iso_z(scheduled), execution_id, "1")
-        text = self.input
-        for placeholder, value in zip(CONTEXT_ATTRIBUTES, values, strict=True):
-            text = text.replace(placeholder, value)
-        return text
+        """``Input`` with its context attributes replaced (one execution id per attempt), or,
+        without an ``Input``, Scheduler's default notification (shapes.md 12: a "Scheduled
+        Event" from ``aws.scheduler`` whose ``detail`` is the string ``"{}"``)."""
+        if self.input is None:
+            harness = self.harness
+            return json.dumps({
+                "version": "0", "id": aws.uuid4(harness.rng), "detail-type": "Scheduled Event",
+                "source": "aws.scheduler", "account": harness.account_id,
+                "time": iso_z(scheduled), "region": harness.region, "resources": [self.arn],
+                "detail": "{}",
+            })  # fmt: skip
+        return fill_context_attributes(self.input, schedule_arn=self.arn,
+                                       scheduled_time=iso_z(scheduled),
+                                       execution_id=execution_id, attempt_number=1)  # fmt: skip
 
     def _dead_letter_attributes(
         self, scheduled: datetime, execution_id: str
@@ -396,13 +402,14 @@ def _utc(moment: Any, setting: str) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _scheduler_input(name: str, value: Any, target: RuleTarget) -> str:
-    """``Target.Input``: JSON text (or a dict/list) for a function; any text for a queue."""
+def _scheduler_input(name: str, value: Any, target: RuleTarget) -> str | None:
+    """``Target.Input``: JSON text (or a dict/list) for a function; any text for a queue;
+    None for the default notification."""
     from .function import Function
 
     setting = f"schedule {name}: input"
     if value is None:
-        return "{}"  # approximation: AWS's "default notification" is undocumented
+        return None
     if not isinstance(value, str):
         return constant_input(value, setting, ScheduleConfigError)
     if not value:

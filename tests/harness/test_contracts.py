@@ -284,7 +284,7 @@ def test_invoke_through_alb_reads_the_header_mode_from_the_event(lambda_harness)
     assert fn.invoke({"multiValueHeaders": {}}, source="alb").accepted is True
 
 
-@pytest.mark.parametrize("source", ["api_gatway", "sqs", "firehose", ""])
+@pytest.mark.parametrize("source", ["api_gatway", "sqs", "s3", ""])
 def test_a_source_without_a_contract_is_refused_before_invoking(lambda_harness, source):
     fn = lambda_harness.function(lambda e, c: None, name="f")
     with pytest.raises(FunctionConfigError) as info:

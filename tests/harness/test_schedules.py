@@ -312,12 +312,19 @@ def test_scheduler_payload_is_exactly_the_input_with_context_attributes(h):
     assert schedule.events == [first, second]
 
 
-def test_scheduler_without_input_sends_an_empty_object(h):
-    """Approximation (7.2: the default notification is UNCONFIRMED)."""
+def test_scheduler_without_input_sends_the_default_notification(h):
+    """7.2 / shapes.md 12: a "Scheduled Event" from aws.scheduler whose detail is the string
+    "{}" (the content is UNCONFIRMED on AWS's pages: approximation)."""
     handler = Recorder()
-    h.scheduler("rate(1 hour)", h.function(handler, name="tick"), input=None)
+    schedule = h.scheduler("rate(1 hour)", h.function(handler, name="tick"), input=None)
     h.advance(minutes=1)
-    assert [event for _, event in handler.calls] == [{}]
+    [(_, event)] = handler.calls
+    assert event == {
+        "version": "0", "id": event["id"], "detail-type": "Scheduled Event",
+        "source": "aws.scheduler", "account": h.account_id, "time": event["time"],
+        "region": h.region, "resources": [schedule.arn], "detail": "{}",
+    }  # fmt: skip
+    assert event["time"] == f"{schedule.fire_times[0]:%Y-%m-%dT%H:%M:%S}Z"
 
 
 def test_scheduler_cron_skips_the_spring_forward_local_time(h):

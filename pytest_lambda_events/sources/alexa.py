@@ -1,0 +1,222 @@
+"""Alexa Skills Kit: the request a custom skill's Lambda endpoint receives (shapes.md 16)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..registry import EventSource, Option, Options
+from ..timefmt import iso_z
+
+REQUEST_TYPES = ("LaunchRequest", "IntentRequest", "SessionEndedRequest")
+REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
+DIALOG_STATES = ("STARTED", "IN_PROGRESS", "COMPLETED")
+CONFIRMATION = ("NONE", "CONFIRMED", "DENIED")
+# locale -> the Alexa API endpoint of the region that serves it
+LOCALES = {
+    "en-US": "https://api.amazonalexa.com",
+    "en-CA": "https://api.amazonalexa.com",
+    "es-US": "https://api.amazonalexa.com",
+    "fr-CA": "https://api.amazonalexa.com",
+    "pt-BR": "https://api.amazonalexa.com",
+    "en-GB": "https://api.eu.amazonalexa.com",
+    "de-DE": "https://api.eu.amazonalexa.com",
+    "fr-FR": "https://api.eu.amazonalexa.com",
+    "it-IT": "https://api.eu.amazonalexa.com",
+    "es-ES": "https://api.eu.amazonalexa.com",
+    "en-IN": "https://api.eu.amazonalexa.com",
+    "ja-JP": "https://api.fe.amazonalexa.com",
+    "en-AU": "https://api.fe.amazonalexa.com",
+}
+# a few skills' intents: name -> {slot name: (slot type, sample values)}
+INTENTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "OrderCoffeeIntent": {
+        "drink": ("DrinkType", ("latte", "espresso", "flat white", "cappuccino")),
+        "size": ("SizeType", ("small", "medium", "large")),
+    },
+    "GetWeatherIntent": {
+        "city": ("AMAZON.US_CITY", ("Seattle", "Boston", "Denver", "Austin")),
+        "date": ("AMAZON.DATE", ("2025-04-02", "2025-04-03")),
+    },
+    "PlayPodcastIntent": {"show": ("ShowName", ("morning news", "tech weekly", "history hour"))},
+    "AMAZON.HelpIntent": {},
+    "AMAZON.StopIntent": {},
+}
+_ID_CHARS = aws.UPPER_DIGITS
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def api_access_token(ctx: BuildContext, application_id: str, endpoint: str) -> str:
+    """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour."""
+    issued = int(ctx.time.timestamp())
+    header = _b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
+    claims = {
+        "aud": endpoint,
+        "iss": "AlexaSkillKit",
+        "sub": application_id,
+        "exp": issued + 3600,
+        "iat": issued,
+        "nbf": issued,
+    }
+    body = _b64url(json.dumps(claims, separators=(",", ":")).encode())
+    return f"{header}.{body}.{_b64url(ctx.rng.randbytes(256))}"
+
+
+def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str | None) -> Any:
+    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if value is None:
+        return slot
+    slot["value"] = value
+    slot["source"] = "USER"
+    if not slot_type.startswith("AMAZON."):  # custom slot types go through entity resolution
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": f"amzn1.er-authority.echo-sdk.{app_id}.{slot_type}",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [
+                        {"value": {"name": value, "id": hashlib.md5(value.encode()).hexdigest()}}
+                    ],
+                }
+            ]
+        }
+    return slot
+
+
+def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
+    rng = ctx.rng
+    name = o.intent_name or aws.pick(rng, tuple(INTENTS))
+    known = INTENTS.get(name, {})
+    if o.slots is not None:
+        for slot_name, value in o.slots.items():
+            if value is not None and not isinstance(value, str):
+                ctx.fail("slots", f"{slot_name!r}: slot values are strings (or None if unfilled)")
+        values = dict(o.slots)
+    else:
+        values = {s: aws.pick(rng, known[s][1]) if rng.random() < 0.8 else None for s in known}
+    slots = {
+        s: _slot(ctx, app_id, s, known.get(s, ("Custom", ()))[0], v) for s, v in values.items()
+    }
+    intent: dict[str, Any] = {"name": name, "confirmationStatus": o.confirmation_status or "NONE"}
+    if slots:
+        intent["slots"] = slots
+    return intent
+
+
+def _request(ctx: BuildContext, o: Options, kind: str, app_id: str, locale: str) -> Any:
+    request: dict[str, Any] = {
+        "type": kind,
+        "requestId": f"amzn1.echo-api.request.{ctx.uuid()}",
+        "locale": locale,
+        "timestamp": iso_z(ctx.time),
+    }
+    if kind == "IntentRequest":
+        if o.dialog_state is not None:
+            request["dialogState"] = o.dialog_state
+        request["intent"] = _intent(ctx, o, app_id)
+    elif kind == "SessionEndedRequest":
+        reason = o.reason or "USER_INITIATED"
+        request["reason"] = reason
+        if reason == "ERROR":
+            request["error"] = {
+                "type": "INVALID_RESPONSE",
+                "message": "An exception occurred while dispatching the request",
+            }
+    return request
+
+
+def _check(ctx: BuildContext, o: Options, kind: str) -> None:
+    intent_only = ("intent_name", "slots", "dialog_state", "confirmation_status")
+    for name in intent_only:
+        if getattr(o, name) is not None and kind != "IntentRequest":
+            ctx.fail(name, f"a {kind} has no intent; pass request_type='IntentRequest'")
+    if o.reason is not None and kind != "SessionEndedRequest":
+        ctx.fail("reason", f"a {kind} has no reason; only a SessionEndedRequest does")
+    if o.new_session and kind == "SessionEndedRequest":
+        ctx.fail("new_session", "a SessionEndedRequest always ends an existing session")
+    app = o.application_id
+    if app is not None and not app.startswith("amzn1.ask.skill."):
+        ctx.fail(
+            "application_id", f"{app!r} is not a skill id; they look like 'amzn1.ask.skill.<uuid>'"
+        )
+
+
+def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    kind: str = o.request_type
+    _check(ctx, o, kind)
+    rng = ctx.rng
+    app_id = o.application_id or f"amzn1.ask.skill.{ctx.uuid()}"
+    user_id = o.user_id or "amzn1.ask.account." + aws.chars(rng, 120, _ID_CHARS)
+    device_id = o.device_id or "amzn1.ask.device." + aws.chars(rng, 120, _ID_CHARS)
+    locale: str = o.locale or "en-US"
+    endpoint = LOCALES[locale]
+    new = o.new_session if o.new_session is not None else kind == "LaunchRequest"
+    attributes = o.session_attributes
+    if attributes is None:
+        attributes = {} if new else {"lastIntent": aws.pick(rng, tuple(INTENTS)), "turn": 2}
+    application = {"applicationId": app_id}
+    session = {
+        "new": new,
+        "sessionId": f"amzn1.echo-api.session.{ctx.uuid()}",
+        "application": dict(application),
+        "attributes": attributes,
+        "user": {"userId": user_id},
+    }
+    interfaces: dict[str, Any] = {"AudioPlayer": {}} if rng.random() < 0.5 else {}
+    return {
+        "version": "1.0",
+        "session": session,
+        "context": {
+            "AudioPlayer": {"playerActivity": "IDLE"},
+            "System": {
+                "application": dict(application),
+                "user": {"userId": user_id},
+                "device": {"deviceId": device_id, "supportedInterfaces": interfaces},
+                "apiEndpoint": endpoint,
+                "apiAccessToken": api_access_token(ctx, app_id, endpoint),
+            },
+        },
+        "request": _request(ctx, o, kind, app_id, locale),
+    }
+
+
+SOURCES = (
+    EventSource(
+        id="alexa",
+        service="Alexa Skills Kit",
+        invocation="sync",
+        builder=build_alexa,
+        description="Alexa custom skill request (Launch, Intent or SessionEnded)",
+        marker_argument="request_type",
+        options=(
+            Option("request_type", str, "request.type", "LaunchRequest", choices=REQUEST_TYPES),
+            Option("intent_name", str, "IntentRequest: request.intent.name"),
+            Option("slots", dict, "IntentRequest: slot name -> spoken value (None = unfilled)"),
+            Option(
+                "dialog_state", str, "IntentRequest: request.dialogState", choices=DIALOG_STATES
+            ),
+            Option(
+                "confirmation_status",
+                str,
+                "IntentRequest: intent.confirmationStatus",
+                choices=CONFIRMATION,
+            ),
+            Option("reason", str, "SessionEndedRequest: request.reason", choices=REASONS),
+            Option(
+                "locale", str, "request.locale (also picks the apiEndpoint)", choices=tuple(LOCALES)
+            ),
+            Option("application_id", str, "the skill id 'amzn1.ask.skill.<uuid>'"),
+            Option("user_id", str, "userId 'amzn1.ask.account.<id>'"),
+            Option("device_id", str, "deviceId 'amzn1.ask.device.<id>'"),
+            Option("new_session", bool, "session.new (default: True for LaunchRequest only)"),
+            Option("session_attributes", dict, "session.attributes kept by the skill"),
+        ),
+    ),
+)

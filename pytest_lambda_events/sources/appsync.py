@@ -1,0 +1,251 @@
+"""AWS AppSync direct Lambda resolvers: the Invoke event of one field resolution, or the
+BatchInvoke list of them (shapes.md section 36)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from .. import aws
+from ..building import BuildContext
+from ..content import PRODUCTS
+from ..registry import EventSource, Option, Options
+from . import _http
+
+AUTH_TYPES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
+MAX_BATCH = 2000  # a resolver's maxBatchSize is 0 to 2,000
+# (parentTypeName, fieldName, arguments maker, selection set): a small order-shop schema
+_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Query", "getOrder", ("id", "status", "total", "items/sku", "items/quantity")),
+    ("Query", "listOrders", ("items/id", "items/status", "nextToken")),
+    ("Mutation", "createOrder", ("id", "status", "createdAt")),
+    ("Mutation", "updateCustomer", ("id", "name", "email")),
+    ("Order", "customer", ("id", "name", "email")),
+    ("Order", "product", ("sku", "title", "price")),
+)
+
+
+def build_appsync(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.count is not None and not o.batch:
+        ctx.fail("count", "one event per Invoke; pass batch=True for a BatchInvoke list")
+    parent, field, selection = _field(ctx, o)
+    if o.batch and parent in ("Query", "Mutation", "Subscription") and o.sources is None:
+        ctx.fail(
+            "batch",
+            f"BatchInvoke resolves a field of many parent items; {parent}."
+            f"{field} has no parent (give parent_type_name such as 'Order')",
+        )
+    auth = o.auth_type or aws.pick(ctx.rng, AUTH_TYPES)
+    identity, headers = _identity(ctx, auth)
+    count = (
+        len(o.sources)
+        if o.sources is not None
+        else (o.count or (1 + int(ctx.rng.random() * 5) if o.batch else 1))
+    )
+    if o.sources is not None and o.count is not None and o.count != len(o.sources):
+        ctx.fail("count", f"{o.count} but sources holds {len(o.sources)} parent items")
+    if count > MAX_BATCH:
+        ctx.fail("sources", f"{count:,} items; a BatchInvoke carries at most {MAX_BATCH:,}")
+    info = {
+        "selectionSetList": selection,
+        "selectionSetGraphQL": selection_graphql(selection),
+        "parentTypeName": parent,
+        "fieldName": field,
+        "variables": dict(o.variables or {}),
+    }
+    events = []
+    for i in range(count):
+        source = o.sources[i] if o.sources is not None else _source(ctx, parent, field)
+        events.append(
+            {
+                "arguments": dict(o.arguments)
+                if o.arguments is not None
+                else _arguments(ctx, parent, field),
+                "identity": identity,
+                "source": source,
+                "request": {"headers": headers, "domainName": None},
+                "prev": {"result": o.prev} if o.prev is not None else None,
+                "info": info,
+                "stash": {},
+            }
+        )
+    if o.batch:  # BatchInvoke sends a JSON array, not an object
+        return cast(dict[str, Any], events)
+    return events[0]
+
+
+def selection_graphql(selection: list[str]) -> str:
+    """The selection set as GraphQL text, from AppSync's 'parent/child' path list."""
+    lines = ["{"]
+    opened: list[str] = []
+    parents = {p.rsplit("/", 1)[0] for p in selection if "/" in p}
+    for path in selection:
+        if path in parents:  # printed as "name {" when its first child opens it
+            continue
+        parts = path.split("/")
+        while opened and opened != parts[: len(opened)]:
+            opened.pop()
+            lines.append("  " * (len(opened) + 1) + "}")
+        for part in parts[len(opened) : -1]:
+            lines.append("  " * (len(opened) + 1) + part + " {")
+            opened.append(part)
+        lines.append("  " * len(parts) + parts[-1])
+    while opened:
+        opened.pop()
+        lines.append("  " * (len(opened) + 1) + "}")
+    return "\n".join([*lines, "}"])
+
+
+def _field(ctx: BuildContext, o: Options) -> tuple[str, str, list[str]]:
+    candidates = [
+        f
+        for f in _FIELDS
+        if (o.parent_type_name in (None, f[0]) and o.field_name in (None, f[1]))
+        and (not o.batch or f[0] not in ("Query", "Mutation"))
+    ]
+    if candidates:
+        parent, field, selection = candidates[int(ctx.rng.random() * len(candidates))]
+    else:
+        parent = o.parent_type_name or ("Order" if o.batch else "Query")
+        field, selection = o.field_name or "details", ("id",)
+    if o.selection_set_list is not None:
+        selection = tuple(o.selection_set_list)
+    listed = list(selection)
+    for path in listed:  # every parent of a nested field is selected too
+        for i in range(1, path.count("/") + 1):
+            prefix = path.rsplit("/", i)[0]
+            if prefix not in listed:
+                listed.insert(listed.index(path), prefix)
+    return parent, field, listed
+
+
+def _arguments(ctx: BuildContext, parent: str, field: str) -> dict[str, Any]:
+    rng = ctx.rng
+    if field == "getOrder":
+        return {"id": f"ord-{ctx.hex(10)}"}
+    if field == "listOrders":
+        return {"limit": aws.pick(rng, ("10", "20", "50")), "status": "SHIPPED"}
+    if field == "createOrder":
+        return {
+            "input": {
+                "sku": f"SKU-{ctx.hex(6).upper()}",
+                "quantity": 1 + int(rng.random() * 4),
+                "note": aws.pick(rng, PRODUCTS),
+            }
+        }
+    if field == "updateCustomer":
+        name = aws.pick(rng, ("Ana Silva", "Ben Novak", "Chen Rossi"))
+        return {"id": f"cus-{ctx.hex(8)}", "input": {"name": name}}
+    return {}
+
+
+def _source(ctx: BuildContext, parent: str, field: str) -> dict[str, Any] | None:
+    """The parent object a nested field resolves against; root fields have none."""
+    if parent in ("Query", "Mutation", "Subscription"):
+        return None
+    return {
+        "id": f"ord-{ctx.hex(10)}",
+        "customerId": f"cus-{ctx.hex(8)}",
+        "sku": f"SKU-{ctx.hex(6).upper()}",
+        "status": aws.pick(ctx.rng, ("PENDING", "PAID", "SHIPPED")),
+    }
+
+
+def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The caller as the API's auth mode describes it, and the request headers it sent."""
+    rng = ctx.rng
+    api = aws.chars(rng, 26, aws.LOWER_DIGITS)
+    client = aws.ipv4(rng)
+    net = aws.pick(rng, ("130.176", "64.252", "15.158"))  # the CloudFront edge in front
+    edge = f"{net}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    agent = _http.USER_AGENTS[int(rng.random() * len(_http.USER_AGENTS))][0]
+    headers = {
+        "accept": "application/json, text/plain, */*",
+        "content-type": "application/json",
+        "host": f"{api}.appsync-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}",
+        "user-agent": agent,
+        "via": f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)",
+        "x-amz-cf-id": base_id(ctx),
+        "x-amzn-trace-id": _http.trace_header(ctx),
+        "x-forwarded-for": f"{client}, {edge}",
+        "x-forwarded-port": "443",
+        "x-forwarded-proto": "https",
+    }
+    ips = [client, edge]
+    if auth == "API_KEY":
+        headers["x-api-key"] = f"da2-{aws.chars(rng, 26, aws.LOWER_DIGITS)}"
+        return None, headers
+    if auth == "AWS_IAM":
+        caller = _http.iam_caller(ctx)
+        headers["authorization"] = f"AWS4-HMAC-SHA256 Credential={caller['accessKey']}/..."
+        return {
+            "accountId": ctx.account_id,
+            "cognitoIdentityAuthProvider": None,
+            "cognitoIdentityAuthType": None,
+            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": None,
+            "sourceIp": ips,
+            "userArn": caller["userArn"],
+            "username": caller["userId"],
+        }, headers
+    if auth == "AWS_LAMBDA":
+        headers["authorization"] = ctx.hex(40)
+        return {
+            "resolverContext": {
+                "tenantId": f"tenant-{ctx.hex(8)}",
+                "role": aws.pick(rng, ("admin", "member")),
+            }
+        }, headers
+    claims = _http.jwt_claims(ctx, access_token=False)
+    groups = [aws.pick(rng, ("admins", "customers", "staff"))] if rng.random() < 0.5 else None
+    if groups and auth != "OPENID_CONNECT":
+        claims["cognito:groups"] = groups
+    headers["authorization"] = _http.jwt_token(ctx, claims)
+    if auth == "OPENID_CONNECT":
+        return {"claims": claims, "issuer": claims["iss"], "sub": claims["sub"]}, headers
+    return {
+        "claims": claims,
+        "defaultAuthStrategy": "ALLOW",
+        "groups": groups,
+        "issuer": claims["iss"],
+        "sourceIp": ips,
+        "sub": claims["sub"],
+        "username": claims["cognito:username"],
+    }, headers
+
+
+def base_id(ctx: BuildContext) -> str:
+    return aws.chars(ctx.rng, 54) + "=="
+
+
+SOURCES = (
+    EventSource(
+        id="appsync",
+        service="AWS AppSync",
+        invocation="sync",
+        builder=build_appsync,
+        max_count=MAX_BATCH,
+        description="AppSync direct Lambda resolver invocation (Invoke, or BatchInvoke list)",
+        options=(
+            Option("batch", bool, "BatchInvoke: a list of events, one per parent item", False),
+            Option("field_name", str, "info.fieldName, e.g. 'getOrder'"),
+            Option(
+                "parent_type_name",
+                str,
+                "info.parentTypeName: Query, Mutation, Subscription or an object type",
+            ),
+            Option("arguments", dict, "the field's arguments"),
+            Option("sources", list, "BatchInvoke: the parent items (sets count)", item_type=dict),
+            Option("variables", dict, "info.variables: the operation's variables"),
+            Option(
+                "selection_set_list", list, "info.selectionSetList, nested as 'a/b'", item_type=str
+            ),
+            Option("prev", dict, "pipeline resolvers: the previous function's result"),
+            Option(
+                "auth_type",
+                str,
+                "the API's authorization mode (identity shape)",
+                choices=AUTH_TYPES,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,250 @@
+"""Amazon CloudFront Lambda@Edge: the viewer/origin request and response events of one request
+through a distribution (shapes.md section 25)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import timedelta
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS
+from ..registry import EventSource, Option, Options
+from . import _http
+
+EVENT_TYPES = ("viewer-request", "origin-request", "origin-response", "viewer-response")
+ORIGIN_TYPES = ("s3", "custom")
+# What a function with "include body" sees of the body before CloudFront truncates it.
+BODY_EXPOSED = {"viewer-request": 40_960, "origin-request": 1_048_576}
+_DISTRIBUTION_ID = re.compile(r"^E[A-Z0-9]{12,14}$")
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    206: "Partial Content",
+    301: "Moved Permanently",
+    302: "Found",
+    304: "Not Modified",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+_POPS = ("IAD89-C1", "FRA56-P5", "LHR61-P2", "NRT57-P3", "SFO53-P4", "GRU3-P1", "SIN2-P7")
+
+
+def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    event_type: str = o.event_type or aws.pick(rng, EVENT_TYPES)
+    if o.include_body and event_type not in BODY_EXPOSED:
+        ctx.fail(
+            "include_body",
+            f"only viewer-request and origin-request events carry the body; this is {event_type!r}",
+        )
+    if o.status is not None and event_type.endswith("request"):
+        ctx.fail(
+            "status",
+            f"only origin-response and viewer-response events carry a response; "
+            f"this is {event_type!r}",
+        )
+    distribution = _distribution_id(ctx, o.distribution_id)
+    domain = (
+        _http.check_domain(ctx, "distribution_domain_name", o.distribution_domain_name)
+        if o.distribution_domain_name
+        else f"d{aws.chars(rng, 13, aws.LOWER_DIGITS)}.cloudfront.net"
+    )
+    host = _http.host_from_headers(ctx, o, "alias") or domain
+    origin_type = o.origin_type or ("s3" if rng.random() < 0.6 else "custom")
+    origin = _origin(ctx, o, origin_type)
+    origin_host = origin[origin_type]["domainName"]
+    method = o.method or _http.draw_method(ctx)
+    path = _http.check_path(ctx, o.path) if o.path else _uri(ctx, method, origin_type)
+    req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
+    req.add("Host", host)
+    viewer = event_type.startswith("viewer")
+    if not viewer:
+        _to_origin(ctx, req, origin_host)
+    request: dict[str, Any] = {
+        "clientIp": req.source_ip,
+        "headers": _cf_headers(req.sorted_headers(lower=False)),
+        "method": method,
+        "querystring": _http.raw_query_string(req.query),
+        "uri": path,
+    }
+    if o.include_body:
+        request["body"] = _body(req.body, BODY_EXPOSED[event_type])
+    if not viewer:
+        request["origin"] = origin
+    record: dict[str, Any] = {
+        "config": {
+            "distributionDomainName": domain,
+            "distributionId": distribution,
+            "eventType": event_type,
+            "requestId": o.request_id or _request_id(ctx),
+        },
+        "request": request,
+    }
+    if event_type.endswith("response"):
+        record["response"] = _response(ctx, o, req, origin_type, viewer)
+    return {"Records": [{"cf": record}]}
+
+
+def _distribution_id(ctx: BuildContext, given: str | None) -> str:
+    if given is None:
+        return "E" + aws.chars(ctx.rng, 13, aws.UPPER_DIGITS)
+    if not _DISTRIBUTION_ID.match(given):
+        ctx.fail(
+            "distribution_id",
+            f"{given!r} is not a distribution id: 'E' and 12 to 14 "
+            "upper-case letters or digits, e.g. 'EDFDVBD6EXAMPLE'",
+        )
+    return given
+
+
+def _request_id(ctx: BuildContext) -> str:
+    """The request's X-Amz-Cf-Id: 56 URL-safe base64 characters ending in '=='."""
+    return base64.urlsafe_b64encode(ctx.rng.randbytes(40)).decode()[:54] + "=="
+
+
+def _uri(ctx: BuildContext, method: str, origin_type: str) -> str:
+    if origin_type == "s3" and method in ("GET", "HEAD"):
+        ext = aws.pick(ctx.rng, ("jpg", "png", "css", "js", "html", "json"))
+        return f"/{aws.pick(ctx.rng, NOUNS)}/{ctx.hex(12)}.{ext}"
+    return _http.random_route(ctx, method).path
+
+
+def _origin(ctx: BuildContext, o: Options, origin_type: str) -> dict[str, Any]:
+    """The distribution's origin as Lambda@Edge describes it: an S3 bucket or a custom host."""
+    rng = ctx.rng
+    if origin_type == "s3":
+        name = o.origin_domain_name or (
+            f"{aws.resource_name(rng, NOUNS, 4)}.s3.{ctx.region}.amazonaws.com"
+        )
+        return {
+            "s3": {
+                "authMethod": "origin-access-identity" if rng.random() < 0.7 else "none",
+                "customHeaders": {},
+                "domainName": _http.check_domain(ctx, "origin_domain_name", name),
+                "path": "",
+                "region": ctx.region,
+            }
+        }
+    name = o.origin_domain_name or f"origin.{aws.pick(rng, NOUNS)}.example.com"
+    return {
+        "custom": {
+            "customHeaders": {},
+            "domainName": _http.check_domain(ctx, "origin_domain_name", name),
+            "keepaliveTimeout": 5,
+            "path": "",
+            "port": 443,
+            "protocol": "https",
+            "readTimeout": 30,
+            "sslProtocols": ["TLSv1.2"],
+        }
+    }
+
+
+def _to_origin(ctx: BuildContext, req: _http.Request, origin_host: str) -> None:
+    """What CloudFront changes on the way to the origin: the origin's Host, its own agent
+    (unless the cache policy forwards the viewer's), Via and X-Forwarded-For."""
+    req.headers["host"] = ("Host", [origin_host])
+    req.headers.pop("user-agent", None)
+    req.add("User-Agent", "Amazon CloudFront")
+    req.add("Via", f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)")
+    req.add("X-Forwarded-For", req.source_ip)
+
+
+def _cf_headers(headers: list[tuple[str, list[str]]]) -> dict[str, list[dict[str, str]]]:
+    """CloudFront's header form: lower-case name -> [{"key": Original-Case, "value"}]."""
+    return {name.lower(): [{"key": name, "value": v} for v in values] for name, values in headers}
+
+
+def _body(raw: bytes | None, exposed: int) -> dict[str, Any]:
+    data = raw or b""
+    return {
+        "inputTruncated": len(data) > exposed,
+        "action": "read-only",
+        "encoding": "base64",
+        "data": base64.b64encode(data[:exposed]).decode(),
+    }
+
+
+def _response(
+    ctx: BuildContext, o: Options, req: _http.Request, origin_type: str, viewer: bool
+) -> dict[str, Any]:
+    rng = ctx.rng
+    status: int = o.status or (200 if rng.random() < 0.8 else int(aws.pick(rng, ("304", "404"))))
+    headers: list[tuple[str, list[str]]] = []
+    modified = ctx.time - timedelta(days=1 + int(rng.random() * 300))
+    when = ctx.time - timedelta(milliseconds=5 + int(rng.random() * 200))
+    headers.append(("Date", [when.strftime("%a, %d %b %Y %H:%M:%S GMT")]))
+    if status != 304 and status < 400:
+        length = 200 + int(rng.random() * 200_000)
+        headers += [
+            ("Content-Length", [str(length)]),
+            ("Content-Type", [_content_type(req.path)]),
+            ("ETag", [f'"{ctx.hex(32)}"']),
+            ("Last-Modified", [modified.strftime("%a, %d %b %Y %H:%M:%S GMT")]),
+        ]
+    if origin_type == "s3":
+        headers += [
+            ("Server", ["AmazonS3"]),
+            ("x-amz-request-id", [aws.chars(rng, 16, aws.UPPER_DIGITS)]),
+        ]
+    else:
+        headers.append(("Server", [aws.pick(rng, ("nginx", "Apache", "envoy"))]))
+    if viewer:
+        hit = rng.random() < 0.6
+        headers += [
+            ("Via", [f"1.1 {ctx.hex(32)}.cloudfront.net (CloudFront)"]),
+            ("X-Amz-Cf-Pop", [aws.pick(rng, _POPS)]),
+            ("X-Cache", ["Hit from cloudfront" if hit else "Miss from cloudfront"]),
+        ]
+    return {
+        "headers": _cf_headers(sorted(headers, key=lambda h: h[0].lower())),
+        "status": str(status),
+        "statusDescription": _STATUS_TEXT.get(status, ""),
+    }
+
+
+def _content_type(path: str) -> str:
+    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return {
+        "jpg": "image/jpeg",
+        "png": "image/png",
+        "css": "text/css",
+        "js": "text/javascript",
+        "html": "text/html",
+    }.get(ext, "application/json")
+
+
+SOURCES = (
+    EventSource(
+        id="cloudfront",
+        service="Amazon CloudFront (Lambda@Edge)",
+        invocation="sync",
+        builder=build_cloudfront,
+        description="CloudFront Lambda@Edge viewer/origin request or response event",
+        options=(
+            Option("event_type", str, "the cache behavior's trigger", choices=EVENT_TYPES),
+            *_http.request_options(max_body="6 MB", binary="include_body shows it base64-encoded"),
+            Option("include_body", bool, "the 'include body' setting (request events)", False),
+            Option("status", int, "response events: the HTTP status", None, None, 100, 599),
+            Option("distribution_id", str, "e.g. 'EDFDVBD6EXAMPLE'"),
+            Option("distribution_domain_name", str, "e.g. 'd111111abcdef8.cloudfront.net'"),
+            Option("alias", str, "the alternate domain name (CNAME) the viewer called"),
+            Option(
+                "origin_type",
+                str,
+                "the origin: an S3 bucket or a custom origin",
+                choices=ORIGIN_TYPES,
+            ),
+            Option("origin_domain_name", str, "the origin's domain name"),
+            Option("request_id", str, "config.requestId (the X-Amz-Cf-Id)"),
+        ),
+    ),
+)

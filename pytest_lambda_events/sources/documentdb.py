@@ -1,0 +1,224 @@
+"""Amazon DocumentDB: the batch of change-stream events a DocumentDB event source mapping sends
+(reference/shapes.md 29, semantics.md 6.3). Events are MongoDB extended JSON with their keys in
+alphabetical order, as the captured events have them."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS, business_record
+from ..registry import EventSource, Option, Options
+from ._brokers import MAX_BATCH, check_count, check_event_size
+
+DOCUMENT_OPERATIONS = ("insert", "update", "replace", "delete")
+COLLECTION_OPERATIONS = ("drop", "rename", "dropDatabase", "invalidate")
+OPERATION_TYPES = DOCUMENT_OPERATIONS + COLLECTION_OPERATIONS
+FULL_DOCUMENT = ("Default", "UpdateLookup")
+_WITH_DOCUMENT = ("insert", "replace")
+_CLUSTER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
+_NAME = re.compile(r"^[^/\\. \"$]{1,63}$")  # database names; collections are checked looser
+_DRAWN_OPERATIONS = ("insert", "insert", "insert", "update", "update", "replace", "delete")
+
+
+def _count(ctx: BuildContext, o: Options) -> int:
+    count = int(o.count or 1)
+    if o.documents is not None:
+        count = check_count(ctx, o.count, "documents", len(o.documents))
+    if o.operation_type in COLLECTION_OPERATIONS and count != 1:
+        ctx.fail(
+            "count",
+            f"a {o.operation_type!r} event ends the stream of its namespace; "
+            f"a batch holds one, not {count}",
+        )
+    return count
+
+
+def _operations(ctx: BuildContext, o: Options, count: int) -> list[str]:
+    if o.operation_type is not None:
+        return [o.operation_type] * count
+    if o.documents is not None:
+        return ["insert"] * count
+    if o.updated_fields is not None or o.removed_fields is not None:
+        return ["update"] * count
+    rng = ctx.rng
+    return [aws.pick(rng, _DRAWN_OPERATIONS) for _ in range(count)]
+
+
+def _check(ctx: BuildContext, o: Options) -> None:
+    """Options that only some operation types carry."""
+    op = o.operation_type
+    if o.documents is not None and op not in (None, *_WITH_DOCUMENT, "update"):
+        ctx.fail(
+            "documents",
+            f"{op!r} events carry no fullDocument; use insert, replace or "
+            "update (with full_document='UpdateLookup')",
+        )
+    if o.documents is not None and op == "update" and o.full_document != "UpdateLookup":
+        ctx.fail(
+            "documents", "update events carry fullDocument only with full_document='UpdateLookup'"
+        )
+    has_update = o.updated_fields is not None or o.removed_fields is not None
+    if has_update and op not in (None, "update"):
+        ctx.fail("updated_fields", f"only update events have an updateDescription, not {op!r}")
+    if o.rename_to is not None and op != "rename":
+        ctx.fail("rename_to", "only rename events have 'to'; pass operation_type='rename'")
+    for option in ("database", "rename_to"):
+        value = getattr(o, option)
+        if value is not None and not _NAME.match(value):
+            ctx.fail(option, f'{value!r}: 1-63 characters without / \\ . space " or $')
+    if o.collection is not None and not 0 < len(o.collection) <= 255:
+        ctx.fail("collection", f"{len(o.collection)} characters; a collection name has 1 to 255")
+
+
+def _cluster_arn(ctx: BuildContext, o: Options) -> str:
+    name = o.cluster_name or f"{aws.pick(ctx.rng, NOUNS)}-docdb-{ctx.hex(6)}"
+    if not _CLUSTER.match(name):
+        ctx.fail(
+            "cluster_name",
+            f"{name!r} is not a cluster identifier: 1-63 letters, digits "
+            "or hyphens, starting with a letter, no '--' and no hyphen at the end",
+        )
+    return ctx.arn("rds", f"cluster:{name}")
+
+
+class _ObjectIds:
+    """ObjectIds as MongoDB drivers make them: 4-byte seconds, 5 random bytes per process,
+    a 3-byte counter."""
+
+    def __init__(self, ctx: BuildContext) -> None:
+        self.process = ctx.hex(10)
+        self.counter = int(ctx.rng.random() * 0xFFFFFF)
+
+    def at(self, seconds: int) -> dict[str, str]:
+        self.counter = (self.counter + 1) & 0xFFFFFF
+        return {"$oid": f"{seconds & 0xFFFFFFFF:08x}{self.process}{self.counter:06x}"}
+
+
+def _event(
+    ctx: BuildContext,
+    o: Options,
+    op: str,
+    t: int,
+    i: int,
+    oid: dict[str, str] | None,
+    document: dict[str, Any] | None,
+    ns: dict[str, str],
+) -> dict[str, Any]:
+    """One change event, keys in alphabetical order."""
+    update = _update_description(ctx, o, document) if op == "update" else None
+    token = f"01{t:08x}{i:08x}01{i:08x}0000{ctx.hex(4)}"
+    event: dict[str, Any] = {
+        "_id": {"_data": token},
+        "clusterTime": {"$timestamp": {"t": t, "i": i}},
+    }
+    if oid is not None:
+        event["documentKey"] = {"_id": dict(oid)}
+    if document is not None:
+        event["fullDocument"] = {"_id": dict(oid or {}), **document}
+    if op != "invalidate":
+        event["ns"] = {"db": ns["db"]} if op == "dropDatabase" else dict(ns)
+    event["operationType"] = op
+    if op == "rename":
+        event["to"] = {"db": ns["db"], "coll": o.rename_to or f"{ns['coll']}_old"}
+    if update is not None:
+        event["updateDescription"] = update
+    return event
+
+
+def _update_description(
+    ctx: BuildContext, o: Options, document: dict[str, Any] | None
+) -> dict[str, Any]:
+    if o.updated_fields is not None or o.removed_fields is not None:
+        return {
+            "updatedFields": dict(o.updated_fields or {}),
+            "removedFields": list(o.removed_fields or []),
+        }
+    source = document or business_record(ctx.rng)
+    name = list(source)[-1]  # a status, total or plan; never the record's own identifier
+    fields = {name: source[name], "version": 2 + int(ctx.rng.random() * 9)}
+    if document is not None:  # UpdateLookup: the looked-up document already has the change
+        document.update(fields)
+    return {"updatedFields": fields, "removedFields": []}
+
+
+def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    """A batch of change events from one database (and collection) of a DocumentDB cluster."""
+    _check(ctx, o)
+    count = _count(ctx, o)
+    operations = _operations(ctx, o, count)
+    rng = ctx.rng
+    arn = _cluster_arn(ctx, o)
+    ns = {
+        "db": o.database or f"{aws.pick(rng, NOUNS)}_db",
+        "coll": o.collection or aws.pick(rng, NOUNS),
+    }
+    ids = _ObjectIds(ctx)
+    lookup = o.full_document == "UpdateLookup"
+    # cluster times: seconds before the invoke, each second's operations numbered from 1
+    last = int(ctx.time.timestamp()) - 1
+    t, i = last - int(rng.random() * 5) - count // 500, 0
+    events = []
+    for index, op in enumerate(operations):
+        if index and t < last and rng.random() < 0.3:
+            t, i = t + 1, 0
+        i += 1
+        created = t if op == "insert" else t - 60 - int(rng.random() * 30 * 86_400)
+        oid = ids.at(created) if op in DOCUMENT_OPERATIONS else None
+        document = None
+        if op in _WITH_DOCUMENT or (op == "update" and lookup):
+            given = o.documents[index] if o.documents is not None else None
+            document = copy.deepcopy(given) if given is not None else business_record(rng)
+            if "_id" in document:
+                ctx.fail("documents", "leave _id out: it is the documentKey the builder draws")
+        events.append({"event": _event(ctx, o, op, t, i, oid, document, ns)})
+    batch = {"eventSourceArn": arn, "events": events, "eventSource": "aws:docdb"}
+    check_event_size(ctx, batch, count)
+    return batch
+
+
+SOURCES = (
+    EventSource(
+        id="documentdb",
+        service="Amazon DocumentDB",
+        invocation="poll",
+        builder=build_documentdb,
+        max_count=MAX_BATCH,
+        description="Amazon DocumentDB change stream event source mapping batch",
+        options=(
+            Option(
+                "operation_type",
+                str,
+                "operationType of every event (default: a mix of insert/update/replace/delete)",
+                choices=OPERATION_TYPES,
+            ),
+            Option("database", str, "ns.db: the mapping's DatabaseName"),
+            Option("collection", str, "ns.coll: the mapping's CollectionName"),
+            Option(
+                "documents",
+                list,
+                "one fullDocument per event, without _id (sets count)",
+                item_type=dict,
+            ),
+            Option(
+                "full_document",
+                str,
+                "the mapping's FullDocument: UpdateLookup adds fullDocument to updates",
+                "Default",
+                choices=FULL_DOCUMENT,
+            ),
+            Option("updated_fields", dict, "update events: updateDescription.updatedFields"),
+            Option(
+                "removed_fields",
+                list,
+                "update events: updateDescription.removedFields",
+                item_type=str,
+            ),
+            Option("rename_to", str, "rename events: the new collection name (to.coll)"),
+            Option("cluster_name", str, "cluster identifier (eventSourceArn ends cluster:<name>)"),
+        ),
+    ),
+)

@@ -1,0 +1,287 @@
+"""Amazon Lex code hooks: V1 (shapes.md 17) and V2 (shapes.md 18)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..registry import EventSource, Option, Options
+
+INVOCATION_SOURCES = ("DialogCodeHook", "FulfillmentCodeHook")
+CONFIRMATION = ("None", "Confirmed", "Denied")
+INPUT_MODES = ("Text", "Speech", "DTMF")
+CONTENT_TYPES = {"Text": "text/plain; charset=utf-8", "Speech": "audio/pcm", "DTMF": "audio/pcm"}
+LOCALE_IDS = ("en_US", "en_GB", "en_AU", "de_DE", "fr_FR", "es_US", "ja_JP")
+# bot -> (intent, {slot: sample values}, what a user types to start it)
+BOTS: dict[str, tuple[str, dict[str, tuple[str, ...]], str]] = {
+    "OrderFlowers": (
+        "OrderFlowers",
+        {
+            "FlowerType": ("roses", "tulips", "lilies"),
+            "PickupDate": ("2025-04-12", "2025-04-13"),
+            "PickupTime": ("10:00", "16:30"),
+        },
+        "I would like to order some flowers",
+    ),
+    "BookTrip": (
+        "BookHotel",
+        {
+            "Location": ("Chicago", "Seattle", "Lisbon"),
+            "CheckInDate": ("2025-05-02", "2025-06-10"),
+            "Nights": ("2", "3", "5"),
+            "RoomType": ("queen", "king", "deluxe"),
+        },
+        "book a hotel",
+    ),
+    "Banking": (
+        "CheckBalance",
+        {"accountType": ("checking", "savings", "credit"), "dateOfBirth": ("1990-01-17",)},
+        "what is my balance",
+    ),
+}
+
+
+def _template(ctx: BuildContext, o: Options) -> tuple[str, str, dict[str, tuple[str, ...]], str]:
+    bot = o.bot_name or aws.pick(ctx.rng, tuple(BOTS))
+    intent, slots, transcript = BOTS.get(bot, ("", {}, "hello"))
+    if o.intent_name is not None and o.intent_name != intent:
+        intent, slots = o.intent_name, {}
+    if not intent:
+        ctx.fail(
+            "intent_name",
+            f"bot {bot!r} is not a built-in sample ({', '.join(BOTS)}); "
+            "pass intent_name (and slots) for it",
+        )
+    return bot, intent, slots, transcript
+
+
+def _slot_values(
+    ctx: BuildContext, o: Options, known: dict[str, tuple[str, ...]], fulfil: bool
+) -> dict[str, str | None]:
+    """Every slot of the intent, None when unfilled; fulfilment needs them all filled."""
+    if o.slots is not None:
+        for name, value in o.slots.items():
+            if value is not None and not isinstance(value, str):
+                ctx.fail("slots", f"{name!r}: slot values are strings (None = not filled yet)")
+        values: dict[str, str | None] = dict.fromkeys(known)
+        values.update(o.slots)
+        if fulfil and None in values.values():
+            missing = ", ".join(k for k, v in values.items() if v is None)
+            ctx.fail(
+                "slots",
+                f"FulfillmentCodeHook runs once every slot is filled; {missing} "
+                "are not; use invocation_source='DialogCodeHook'",
+            )
+        return values
+    rng = ctx.rng
+    names = list(known)
+    filled = len(names) if fulfil else int(rng.random() * len(names))
+    return {n: aws.pick(rng, known[n]) if i < filled else None for i, n in enumerate(names)}
+
+
+def _check_hook(ctx: BuildContext, o: Options, fulfil: bool, confirmation: str | None) -> None:
+    if fulfil and confirmation == "Denied":
+        ctx.fail(
+            "confirmation_status",
+            "a denied intent is not fulfilled; Denied goes with DialogCodeHook",
+        )
+
+
+def build_lex(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    source: str = o.invocation_source or aws.pick(rng, INVOCATION_SOURCES)
+    fulfil = source == "FulfillmentCodeHook"
+    _check_hook(ctx, o, fulfil, o.confirmation_status)
+    bot, intent, known, transcript = _template(ctx, o)
+    values = _slot_values(ctx, o, known, fulfil)
+    details = {
+        n: {"resolutions": [{"value": v}], "originalValue": v} if v is not None else None
+        for n, v in values.items()
+    }
+    alias = o.bot_alias or ("$LATEST" if rng.random() < 0.3 else "Prod")
+    version = o.bot_version or ("$LATEST" if alias == "$LATEST" else str(1 + int(rng.random() * 9)))
+    if alias == "$LATEST" and version != "$LATEST":
+        ctx.fail("bot_version", "the $LATEST alias always runs the $LATEST version")
+    filled = {n: v for n, v in values.items() if v is not None}
+    confidence = round(0.6 + rng.random() * 0.4, 2)
+    return {
+        "messageVersion": "1.0",
+        "invocationSource": source,
+        "userId": o.user_id or f"{aws.chars(rng, 26, aws.LOWER_DIGITS)}",
+        "sessionAttributes": dict(o.session_attributes or {}),
+        "requestAttributes": dict(o.request_attributes) if o.request_attributes else None,
+        "bot": {"name": bot, "alias": alias, "version": version},
+        "outputDialogMode": o.output_dialog_mode or "Text",
+        "currentIntent": {
+            "name": intent,
+            "nluIntentConfidenceScore": confidence,
+            "slots": values,
+            "slotDetails": details,
+            "confirmationStatus": o.confirmation_status or ("Confirmed" if fulfil else "None"),
+        },
+        "alternativeIntents": [
+            {
+                "name": "AMAZON.FallbackIntent",
+                "slots": {},
+                "slotDetails": {},
+                "confirmationStatus": "None",
+                "nluIntentConfidenceScore": None,
+            }
+        ],
+        "inputTranscript": o.input_transcript
+        or (" ".join(filled.values()) if filled and not fulfil else transcript),
+        "recentIntentSummaryView": None,
+    }
+
+
+def _v2_slot(value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "shape": "Scalar",
+        "value": {"originalValue": value, "interpretedValue": value, "resolvedValues": [value]},
+    }
+
+
+def _v2_intent(name: str, values: dict[str, str | None], state: str, confirm: str) -> Any:
+    return {
+        "name": name,
+        "slots": {n: _v2_slot(v) for n, v in values.items()},
+        "state": state,
+        "confirmationState": confirm,
+    }
+
+
+def _v2_bot(ctx: BuildContext, o: Options, name: str) -> dict[str, Any]:
+    rng = ctx.rng
+    draft = o.bot_version == "DRAFT" or (o.bot_version is None and rng.random() < 0.4)
+    alias_id = o.bot_alias_id or ("TSTALIASID" if draft else aws.chars(rng, 10, aws.UPPER_DIGITS))
+    if alias_id == "TSTALIASID" and o.bot_version not in (None, "DRAFT"):
+        ctx.fail("bot_version", "the test alias TSTALIASID always runs version 'DRAFT'")
+    numbered = str(1 + int(rng.random() * 9))
+    version = o.bot_version or ("DRAFT" if alias_id == "TSTALIASID" else numbered)
+    return {
+        "id": o.bot_id or aws.chars(rng, 10, aws.UPPER_DIGITS),
+        "name": name,
+        "aliasId": alias_id,
+        "aliasName": "TestBotAlias" if alias_id == "TSTALIASID" else "prod",
+        "localeId": o.locale_id or "en_US",
+        "version": version,
+    }
+
+
+def build_lex_v2(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    rng = ctx.rng
+    source: str = o.invocation_source or aws.pick(rng, INVOCATION_SOURCES)
+    fulfil = source == "FulfillmentCodeHook"
+    _check_hook(ctx, o, fulfil, o.confirmation_status)
+    bot_name, name, known, transcript = _template(ctx, o)
+    values = _slot_values(ctx, o, known, fulfil)
+    state = o.intent_state or ("ReadyForFulfillment" if fulfil else "InProgress")
+    confirm = o.confirmation_status or ("Confirmed" if fulfil else "None")
+    intent = _v2_intent(name, values, state, confirm)
+    mode: str = o.input_mode or "Text"
+    if o.input_transcript is not None:
+        transcript = o.input_transcript
+    elif mode == "DTMF":
+        transcript = str(rng.randrange(1000, 99999))
+    confidence = round(0.7 + rng.random() * 0.3, 2)
+    fallback = _v2_intent("FallbackIntent", {}, "InProgress", "None")
+    event: dict[str, Any] = {
+        "messageVersion": "1.0",
+        "invocationSource": source,
+        "inputMode": mode,
+        "responseContentType": CONTENT_TYPES[mode],
+        "sessionId": o.session_id or aws.chars(rng, 26, aws.LOWER_DIGITS),
+        "inputTranscript": transcript,
+        "bot": _v2_bot(ctx, o, bot_name),
+        "interpretations": [
+            {"intent": intent, "nluConfidence": confidence, "interpretationSource": "Lex"},
+            {"intent": fallback, "interpretationSource": "Lex"},
+        ],
+        "requestAttributes": dict(o.request_attributes or {}),
+        "sessionState": {
+            "sessionAttributes": dict(o.session_attributes or {}),
+            "activeContexts": [],
+            "intent": _v2_intent(name, values, state, confirm),
+            "originatingRequestId": ctx.uuid(),
+        },
+    }
+    missing = [n for n, v in values.items() if v is None]
+    if not fulfil and missing:
+        event["proposedNextState"] = {
+            "dialogAction": {"type": "ElicitSlot", "slotToElicit": missing[0]},
+            "intent": _v2_intent(name, values, "InProgress", "None"),
+            "prompt": {"attempt": "Initial"},
+        }
+    if mode == "Speech":
+        event["transcriptions"] = [
+            {
+                "transcription": transcript,
+                "transcriptionConfidence": confidence,
+                "resolvedContext": {"intent": name},
+                "resolvedSlots": {},
+            }
+        ]
+    return event
+
+
+_COMMON = (
+    Option("invocation_source", str, "invocationSource", choices=INVOCATION_SOURCES),
+    Option("bot_name", str, f"bot name (samples with their own intents: {', '.join(BOTS)})"),
+    Option("intent_name", str, "the intent's name (a custom one needs its slots)"),
+    Option("slots", dict, "slot name -> value, None when not filled yet"),
+    Option("confirmation_status", str, "the intent's confirmation", choices=CONFIRMATION),
+    Option("session_attributes", dict, "sessionAttributes (string values)"),
+    Option("request_attributes", dict, "requestAttributes (string values)"),
+    Option("input_transcript", str, "inputTranscript: what the user said or typed"),
+)
+
+SOURCES = (
+    EventSource(
+        id="lex",
+        service="Amazon Lex V1",
+        invocation="sync",
+        builder=build_lex,
+        description="Lex V1 code hook (dialog or fulfillment)",
+        marker_argument="invocation_source",
+        options=(
+            *_COMMON,
+            Option("bot_alias", str, "bot.alias ('$LATEST' or an alias name)"),
+            Option("bot_version", str, "bot.version ('$LATEST' or a number)"),
+            Option("user_id", str, "userId the client sent"),
+            Option("output_dialog_mode", str, "outputDialogMode", choices=("Text", "Voice")),
+        ),
+    ),
+    EventSource(
+        id="lex_v2",
+        service="Amazon Lex V2",
+        invocation="sync",
+        builder=build_lex_v2,
+        description="Lex V2 code hook (dialog or fulfillment)",
+        marker_argument="invocation_source",
+        options=(
+            *_COMMON,
+            Option("bot_id", str, "bot.id (10 upper-case alphanumerics)"),
+            Option("bot_alias_id", str, "bot.aliasId ('TSTALIASID' is the draft test alias)"),
+            Option("bot_version", str, "bot.version ('DRAFT' or a number)"),
+            Option("locale_id", str, "bot.localeId", choices=LOCALE_IDS),
+            Option("input_mode", str, "inputMode", choices=INPUT_MODES),
+            Option("session_id", str, "sessionId"),
+            Option(
+                "intent_state",
+                str,
+                "the intent's state",
+                choices=(
+                    "Failed",
+                    "Fulfilled",
+                    "FulfillmentInProgress",
+                    "InProgress",
+                    "ReadyForFulfillment",
+                    "Waiting",
+                ),
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,357 @@
+"""Amazon MQ: the batch an Amazon MQ event source mapping sends from an ActiveMQ broker (``mq``)
+or a RabbitMQ broker (``rabbitmq``), one queue per mapping (reference/shapes.md 28,
+semantics.md 6.2)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS, ROLES, business_json
+from ..registry import EventSource, Option, Options
+from ..timefmt import epoch_ms
+from ._brokers import (
+    MAX_BATCH,
+    as_bytes,
+    b64,
+    check_batch_bytes,
+    check_count,
+    check_event_size,
+    java_bytes,
+)
+
+MESSAGE_TYPES = ("jms/text-message", "jms/bytes-message")
+_BROKER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUEUE_SUFFIXES = ("queue", "inbox", "tasks", "requests", "work")
+_CONTENT_TYPE_OF: dict[type, str] = {str: "text/plain", bytes: "application/octet-stream"}
+_HEADERS_UP_TO = 1000
+_PROPERTY_NAMES = ("tenant", "eventType", "origin", "schemaVersion")
+
+
+def _count(ctx: BuildContext, o: Options) -> int:
+    if o.data is not None:
+        return check_count(ctx, o.count, "data", len(o.data))
+    return int(o.count or 1)
+
+
+def _payloads(ctx: BuildContext, o: Options, count: int) -> list[bytes]:
+    """Each message's body as bytes: the caller's, or a JSON document drawn from the seed."""
+    if o.data is not None and o.payload is not None:
+        ctx.fail("payload", "pass either payload (every message) or data (one per message)")
+    if o.data is None and o.payload is None:
+        rng = ctx.rng
+        return [business_json(rng).encode() for _ in range(count)]
+    raw = [as_bytes(v) for v in o.data] if o.data is not None else [as_bytes(o.payload)] * count
+    option = "data" if o.data is not None else "payload"
+    check_batch_bytes(ctx, option, sum(len(r) for r in raw), count)
+    return raw
+
+
+def _broker(ctx: BuildContext, o: Options) -> tuple[str, str, str]:
+    """The broker's name, id (``b-<uuid>``) and ARN."""
+    rng = ctx.rng
+    name = o.broker_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('broker', 'mq', 'bus'))}"
+    if not _BROKER_NAME.match(name):
+        ctx.fail("broker_name", f"{name!r} is not a broker name: 1-50 letters, digits, '-', '_'")
+    broker_id = f"b-{ctx.uuid()}"
+    return name, broker_id, ctx.arn("mq", f"broker:{name}:{broker_id}")
+
+
+def _queue(ctx: BuildContext, o: Options) -> str:
+    if o.queue is None:
+        return f"{aws.pick(ctx.rng, NOUNS)}.{aws.pick(ctx.rng, _QUEUE_SUFFIXES)}"
+    if not 0 < len(o.queue) <= 1000:
+        ctx.fail("queue", f"{len(o.queue)} characters; a queue name has 1 to 1,000")
+    return str(o.queue)
+
+
+def _send_times(ctx: BuildContext, count: int) -> tuple[list[int], int]:
+    """Producer send times (epoch ms, in order) and when the consumer received the batch."""
+    rng = ctx.rng
+    out = epoch_ms(ctx.time - timedelta(milliseconds=2 + int(rng.random() * 200)))
+    stamp = out - count * 2 - int(rng.random() * 3000)
+    times = []
+    for _ in range(count):
+        stamp = min(out - 2, stamp + int(rng.random() * 4))
+        times.append(stamp)
+    return times, out
+
+
+# --- ActiveMQ ---------------------------------------------------------------------------------
+
+
+def _message_types(ctx: BuildContext, o: Options, raw: list[bytes]) -> list[str]:
+    """Text messages carry UTF-8 text; bytes a caller gives as ``bytes`` travel as BytesMessage."""
+    if o.message_type is not None:
+        if o.message_type == MESSAGE_TYPES[0]:
+            for index, body in enumerate(raw):
+                try:
+                    body.decode()
+                except UnicodeDecodeError:
+                    ctx.fail(
+                        "message_type",
+                        f"message {index} is not UTF-8 text; a "
+                        "jms/text-message carries text, use jms/bytes-message",
+                    )
+        return [o.message_type] * len(raw)
+    if o.data is not None:
+        return [MESSAGE_TYPES[isinstance(v, bytes)] for v in o.data]
+    if o.payload is not None:
+        return [MESSAGE_TYPES[isinstance(o.payload, bytes)]] * len(raw)
+    return [MESSAGE_TYPES[ctx.rng.random() < 0.15]] * len(raw)
+
+
+def _properties(ctx: BuildContext, o: Options) -> dict[str, str] | None:
+    if o.given("properties"):
+        given = o.properties
+        if given is not None and not all(isinstance(v, str) for v in given.values()):
+            ctx.fail("properties", "JMS properties reach Lambda as strings: give {name: str}")
+        return None if given is None else dict(given)
+    rng = ctx.rng
+    if rng.random() < 0.3:
+        return None
+    names = _PROPERTY_NAMES[: 1 + int(rng.random() * len(_PROPERTY_NAMES))]
+    values = {
+        "tenant": f"t-{ctx.hex(6)}",
+        "eventType": aws.pick(rng, NOUNS).rstrip("s") + ".created",
+        "origin": aws.pick(rng, NOUNS) + "-service",
+        "schemaVersion": "1",
+    }
+    return {name: values[name] for name in names}
+
+
+def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    """A batch of JMS messages from one queue of an ActiveMQ broker."""
+    count = _count(ctx, o)
+    raw = _payloads(ctx, o, count)
+    types = _message_types(ctx, o, raw)
+    _, broker_id, arn = _broker(ctx, o)
+    queue = _queue(ctx, o)
+    rng = ctx.rng
+    # the producer's JMS connection: host, port, start time and counters, as ActiveMQ ids are
+    times, out = _send_times(ctx, count)
+    host = f"{broker_id}-{1 + int(rng.random() * 2)}.mq.{ctx.region}.amazonaws.com"
+    started = times[0] - int(rng.random() * 86_400_000)
+    connection = (
+        f"ID:{host}-{32768 + int(rng.random() * 28000)}-{started}-"
+        f"{1 + int(rng.random() * 9)}:{1 + int(rng.random() * 40)}"
+    )
+    session, producer = 1 + int(rng.random() * 3), 1 + int(rng.random() * 3)
+    seq = 1 + int(rng.random() * 5000)
+    properties = _properties(ctx, o)
+    delivery_mode = o.delivery_mode or (2 if rng.random() < 0.8 else 1)
+    messages = []
+    for i, (body, kind, sent) in enumerate(zip(raw, types, times, strict=True)):
+        broker_in = sent + int(rng.random() * 3)
+        messages.append(
+            {
+                "messageID": f"{connection}:{session}:{producer}:{seq + i}",
+                "messageType": kind,
+                "timestamp": sent,
+                "deliveryMode": delivery_mode,
+                "correlationID": o.correlation_id or "",
+                "replyTo": o.reply_to or "null",  # how the poller writes a missing JMSReplyTo
+                "destination": {"physicalName": queue},
+                "redelivered": bool(o.redelivered),
+                "type": o.type or "",
+                "expiration": o.expiration or 0,
+                "priority": o.priority if o.priority is not None else 4,
+                "data": b64(body),
+                "brokerInTime": broker_in,
+                "brokerOutTime": max(broker_in, out - int(rng.random() * 2)),
+                "properties": None if properties is None else dict(properties),
+                "connectionId": connection,
+            }
+        )
+    event = {"eventSource": "aws:mq", "eventSourceArn": arn, "messages": messages}
+    check_event_size(ctx, event, count)
+    return event
+
+
+# --- RabbitMQ ---------------------------------------------------------------------------------
+
+
+def java_medium_time(t: datetime) -> str:
+    """``Jan 1, 1970, 12:33:41 AM``: Java's medium date-time format, as RabbitMQ's
+    ``basicProperties.timestamp`` reaches Lambda (UTC, whole seconds)."""
+    t = t.astimezone(UTC)
+    hour = t.hour % 12 or 12
+    half = "AM" if t.hour < 12 else "PM"
+    return f"{_MONTHS[t.month - 1]} {t.day}, {t.year}, {hour}:{t:%M:%S} {half}"
+
+
+def _rmq_headers(ctx: BuildContext, o: Options, count: int) -> dict[str, Any] | None:
+    """AMQP headers: text as ``{"bytes": [...]}`` (Java byte arrays), numbers as numbers."""
+    if o.given("headers"):
+        if o.headers is None:
+            return None
+        out: dict[str, Any] = {}
+        for name, value in o.headers.items():
+            if isinstance(value, str | bytes):
+                out[name] = {"bytes": java_bytes(as_bytes(value))}
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out[name] = value
+            else:
+                ctx.fail(
+                    "headers",
+                    f"{name!r} has a {type(value).__name__}; headers hold str, bytes, int or float",
+                )
+        return out
+    rng = ctx.rng
+    if rng.random() < 0.3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
+        return None
+    return {
+        "source": {"bytes": java_bytes(f"{aws.pick(rng, NOUNS)}-service".encode())},
+        "retry-count": int(rng.random() * 3),
+    }
+
+
+def _content_types(o: Options, count: int) -> list[str]:
+    """What the publisher declared: JSON for documents, text/plain for text, octet-stream
+    for bytes."""
+    if o.content_type is not None:
+        return [o.content_type] * count
+    given = o.data if o.data is not None else [o.payload] * count
+    return [_CONTENT_TYPE_OF.get(type(v), "application/json") for v in given]
+
+
+def _rmq_properties(
+    ctx: BuildContext,
+    o: Options,
+    user: str | None,
+    body: bytes,
+    sent: int,
+    headers: dict[str, Any] | None,
+    content_type: str,
+    app: str | None,
+) -> dict[str, Any]:
+    """``basicProperties``: every AMQP property, null where the publisher did not set it."""
+    return {
+        "contentType": content_type,
+        "contentEncoding": o.content_encoding,
+        "headers": None
+        if headers is None
+        else {
+            k: ({"bytes": list(v["bytes"])} if isinstance(v, dict) else v)
+            for k, v in headers.items()
+        },
+        "deliveryMode": o.delivery_mode or 2,
+        "priority": o.priority,
+        "correlationId": o.correlation_id,
+        "replyTo": o.reply_to,
+        "expiration": None if o.expiration is None else str(o.expiration),
+        "messageId": o.message_id if o.given("message_id") else ctx.uuid(),
+        "timestamp": java_medium_time(datetime.fromtimestamp(sent // 1000, UTC)),
+        "type": o.type,
+        "userId": user,
+        "appId": app,
+        "clusterId": None,
+        "bodySize": len(body),
+    }
+
+
+def build_rabbitmq(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    """A batch of AMQP messages from one queue of a RabbitMQ broker."""
+    count = _count(ctx, o)
+    raw = _payloads(ctx, o, count)
+    _, _, arn = _broker(ctx, o)
+    queue = _queue(ctx, o)
+    vhost = o.virtual_host
+    if not vhost:
+        ctx.fail("virtual_host", "a virtual host has a name; the default one is '/'")
+    rng = ctx.rng
+    user = (
+        o.user_id
+        if o.given("user_id")
+        else (f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}" if rng.random() < 0.5 else None)
+    )
+    app = o.app_id if o.given("app_id") else f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}"
+    headers = _rmq_headers(ctx, o, count)
+    times, _ = _send_times(ctx, count)
+    types = _content_types(o, count)
+    messages = [
+        {
+            "basicProperties": _rmq_properties(ctx, o, user, body, sent, headers, kind, app),
+            "redelivered": bool(o.redelivered),
+            "data": b64(body),
+        }
+        for body, sent, kind in zip(raw, times, types, strict=True)
+    ]
+    event = {
+        "eventSource": "aws:rmq",
+        "eventSourceArn": arn,
+        "rmqMessagesByQueue": {f"{queue}::{vhost}": messages},
+    }
+    check_event_size(ctx, event, count)
+    return event
+
+
+_COMMON = (
+    Option(
+        "data",
+        list,
+        "one body per message: bytes, str or dict (JSON) (sets count)",
+        item_type=(bytes, str, dict),
+    ),
+    Option("payload", (bytes, str, dict), "the body of every message (dict: JSON)"),
+    Option("queue", str, "the queue the mapping reads (one per mapping)"),
+    Option("broker_name", str, "broker name (in the eventSourceArn): 1-50 of [A-Za-z0-9_-]"),
+    Option("redelivered", bool, "the broker delivered the messages before", False),
+    Option("correlation_id", str, "correlation id of every message"),
+    Option("reply_to", str, "reply-to destination of every message"),
+    Option("type", str, "message type header of every message"),
+)
+
+SOURCES = (
+    EventSource(
+        id="mq",
+        service="Amazon MQ (ActiveMQ)",
+        invocation="poll",
+        builder=build_mq,
+        max_count=MAX_BATCH,
+        description="Amazon MQ for ActiveMQ event source mapping batch (JMS messages)",
+        options=(
+            *_COMMON,
+            Option("message_type", str, "JMS message type of every message", choices=MESSAGE_TYPES),
+            Option(
+                "delivery_mode",
+                int,
+                "JMS delivery mode: 1 non-persistent, 2 persistent",
+                choices=(1, 2),
+            ),
+            Option("priority", int, "JMS priority (0 to 9; default 4)", minimum=0, maximum=9),
+            Option("expiration", int, "JMSExpiration: epoch ms, 0 = never", minimum=0),
+            Option("properties", dict, "JMS properties {name: str}; properties=None: none"),
+        ),
+    ),
+    EventSource(
+        id="rabbitmq",
+        service="Amazon MQ (RabbitMQ)",
+        invocation="poll",
+        builder=build_rabbitmq,
+        max_count=MAX_BATCH,
+        description="Amazon MQ for RabbitMQ event source mapping batch (rmqMessagesByQueue)",
+        options=(
+            *_COMMON,
+            Option("virtual_host", str, "the queue's virtual host (map key queue::vhost)", "/"),
+            Option("content_type", str, "contentType property (default application/json)"),
+            Option("content_encoding", str, "contentEncoding property, e.g. 'gzip'"),
+            Option("headers", dict, "AMQP headers {name: str|bytes|int|float}; None: none"),
+            Option(
+                "delivery_mode",
+                int,
+                "AMQP delivery mode: 1 transient, 2 persistent",
+                choices=(1, 2),
+            ),
+            Option("priority", int, "priority property (0 to 255)", minimum=0, maximum=255),
+            Option("expiration", int, "per-message TTL in ms (sent as a string)", minimum=0),
+            Option("message_id", str, "messageId property; message_id=None: unset"),
+            Option("user_id", str, "userId: the publishing connection's user; None: unset"),
+            Option("app_id", str, "appId property; app_id=None: unset"),
+        ),
+    ),
+)

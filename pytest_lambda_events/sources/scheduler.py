@@ -1,0 +1,177 @@
+"""EventBridge Scheduler: what a schedule's Lambda target receives (semantics.md 7.2, shapes.md
+12). Scheduler sends exactly the target's ``Input`` JSON, with its context attributes
+(``<aws.scheduler.schedule-arn>`` and friends) replaced; there is no envelope. A target without
+``Input`` gets Scheduler's default notification: an EventBridge-style "Scheduled Event" from
+``aws.scheduler`` whose ``detail`` is the string ``"{}"``."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import aws
+from ..building import BuildContext
+from ..content import NOUNS, ROLES
+from ..flows.scheduler_input import (
+    ATTEMPT_NUMBER,
+    EXECUTION_ID,
+    SCHEDULE_ARN,
+    SCHEDULED_TIME,
+    fill_context_attributes,
+)
+from ..registry import EventSource, Option, Options
+from ..timefmt import iso_z
+
+MAX_ATTEMPTS = 186  # the first attempt and up to 185 retries (RetryPolicy.MaximumRetryAttempts)
+MAX_EVENT_AGE = timedelta(seconds=86_400)  # RetryPolicy.MaximumEventAgeInSeconds at most
+MAX_ASYNC_PAYLOAD = 1_048_576  # Scheduler invokes Lambda asynchronously: 1 MB (semantics 2.6)
+_NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")  # schedule and group names
+_JOBS = ("report", "cleanup", "export", "sync", "digest", "reminder", "rollup", "backup")
+_PERIODS = ("hourly", "daily", "nightly", "weekly", "monthly")
+
+
+def _name(ctx: BuildContext, option: str, value: str | None, default: str) -> str:
+    name = value if value is not None else default
+    if not _NAME.match(name):
+        ctx.fail(option, f"{name!r}: 1 to 64 characters of 0-9 a-z A-Z - _ .")
+    return name
+
+
+def _scheduled_time(ctx: BuildContext, o: Options) -> datetime:
+    """When the schedule was due. Retries come later than the first attempt (exponential
+    backoff, within the 24 h maximum event age), so the due time lies further back."""
+    if o.scheduled_time is not None:
+        due: datetime = o.scheduled_time
+        if o.given("time") and not due <= ctx.time <= due + MAX_EVENT_AGE:
+            ctx.fail(
+                "scheduled_time",
+                f"{iso_z(due)} with time={iso_z(ctx.time)}: Scheduler invokes at or after the "
+                "scheduled time and gives up 24 hours after it",
+            )
+        return due
+    retry_delay = int((o.attempt_number - 1) * 300 * (0.5 + ctx.rng.random()))
+    return (ctx.time - timedelta(seconds=retry_delay)).replace(second=0, microsecond=0)
+
+
+def _default_input(ctx: BuildContext, job: str) -> str:
+    """A realistic ``Input`` using all four context attributes; the attempt number stands
+    outside quotes, so the target gets it as a JSON number."""
+    rng = ctx.rng
+    tenant = f"tenant-{ctx.hex(8)}"
+    return (
+        f'{{"job":"{job}","tenantId":"{tenant}","scheduleArn":"{SCHEDULE_ARN}",'
+        f'"scheduledTime":"{SCHEDULED_TIME}","executionId":"{EXECUTION_ID}",'
+        f'"attemptNumber":{ATTEMPT_NUMBER},"dryRun":{"true" if rng.random() < 0.2 else "false"}}}'
+    )
+
+
+def _input_text(ctx: BuildContext, value: Any) -> str:
+    if isinstance(value, str):
+        if not value:
+            ctx.fail("input", "Target.Input is at least 1 character of JSON text")
+        return value
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        ctx.fail("input", f"not JSON-serialisable ({exc}); give JSON text, a dict or a list")
+
+
+def _default_notification(
+    ctx: BuildContext, o: Options, schedule_arn: str, due: datetime
+) -> dict[str, Any]:
+    """Scheduler's payload when the target has no ``Input`` (shapes.md 12)."""
+    for option in ("input", "execution_id"):
+        if getattr(o, option) is not None:
+            ctx.fail(option, "the default notification carries no Input; drop one of them")
+    return {
+        "version": "0",
+        "id": ctx.uuid(),
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "account": ctx.account_id,
+        "time": iso_z(due),
+        "region": ctx.region,
+        "resources": [schedule_arn],
+        "detail": "{}",
+    }
+
+
+def build_scheduler(ctx: BuildContext, o: Options) -> Any:
+    """The event one attempt of a Scheduler schedule sends to its Lambda target."""
+    rng = ctx.rng
+    job = f"{aws.pick(rng, _PERIODS)}-{aws.pick(rng, NOUNS)}-{aws.pick(rng, _JOBS)}"
+    custom_group = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}"
+    group_default = "default" if rng.random() < 0.6 else custom_group
+    name = _name(ctx, "schedule_name", o.schedule_name, job)
+    group = _name(ctx, "group", o.group, group_default)
+    schedule_arn = ctx.arn("scheduler", f"schedule/{group}/{name}")
+    due = _scheduled_time(ctx, o)
+    if o.default_notification:
+        return _default_notification(ctx, o, schedule_arn, due)
+    execution_id: str = o.execution_id
+    if execution_id is None:
+        execution_id = aws.chars(rng, 16, aws.LOWER_DIGITS)
+    elif not execution_id:
+        ctx.fail("execution_id", "a non-empty id (Scheduler sends 16 characters, a-z 0-9)")
+    text = _input_text(ctx, o.input) if o.input is not None else _default_input(ctx, name)
+    filled = fill_context_attributes(
+        text,
+        schedule_arn=schedule_arn,
+        scheduled_time=iso_z(due),
+        execution_id=execution_id,
+        attempt_number=o.attempt_number,
+    )
+    if len(filled.encode()) > MAX_ASYNC_PAYLOAD:
+        ctx.fail(
+            "input",
+            f"{len(filled.encode()):,} bytes; an asynchronous invocation carries "
+            f"at most {MAX_ASYNC_PAYLOAD:,} (1 MB)",
+        )
+    try:
+        return json.loads(filled)
+    except ValueError:
+        ctx.fail(
+            "input",
+            f"{filled[:80]!r} is not JSON once the context attributes are filled; "
+            "a Lambda target's Input must be valid JSON text",
+        )
+
+
+SOURCES = (
+    EventSource(
+        id="scheduler",
+        service="Amazon EventBridge Scheduler",
+        invocation="async",
+        builder=build_scheduler,
+        description="EventBridge Scheduler target Input with its context attributes filled",
+        options=(
+            Option(
+                "input",
+                (dict, list, str),
+                "Target.Input: JSON text, a dict or a list; "
+                "<aws.scheduler.*> placeholders are filled in",
+            ),
+            Option("schedule_name", str, "the schedule's name (1-64 of 0-9 a-z A-Z - _ .)"),
+            Option("group", str, "the schedule group's name (often 'default')"),
+            Option(
+                "attempt_number",
+                int,
+                "<aws.scheduler.attempt-number>: 1, then retries",
+                1,
+                minimum=1,
+                maximum=MAX_ATTEMPTS,
+            ),
+            Option("scheduled_time", datetime, "<aws.scheduler.scheduled-time>: when it was due"),
+            Option("execution_id", str, "<aws.scheduler.execution-id>: one per attempt"),
+            Option(
+                "default_notification",
+                bool,
+                "no Input: Scheduler's default 'Scheduled "
+                'Event\' envelope (source aws.scheduler, detail "{}")',
+                False,
+            ),
+        ),
+    ),
+)
