@@ -51,6 +51,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from abc import ABC, abstractmethod
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -364,13 +365,14 @@ def _local_to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
+class Schedule(ABC):
     """A parsed schedule expression; :func:`parse` returns a :class:`RateSchedule`,
     :class:`CronSchedule` or :class:`AtSchedule`."""
 
     expression: str
     kind: Kind
 
+    @abstractmethod
     def next_after(
         self,
         after: datetime,
@@ -386,7 +388,6 @@ class Schedule:
         ``start`` is the rule's creation or Scheduler's ``StartDate``: nothing fires before it.
         ``first_at_start``: a rate schedule fires at its start (Scheduler) instead of one period
         later (rules)."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)
