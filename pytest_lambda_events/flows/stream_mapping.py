@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -183,7 +183,7 @@ class StreamMapping:
         self.function = function
         self.harness = source.harness
         self.batch_size = batch_size
-        self.batching_window = batching_window
+        self.batching_window: float = batching_window  # Kafka: 0.5 s by default
         self.starting_position = starting_position
         self.max_retry_attempts = max_retry_attempts
         self.max_record_age = max_record_age
@@ -379,7 +379,7 @@ class StreamMapping:
 
     # --- invoking ------------------------------------------------------------------------
     def _invoke(self, lane: _Lane, batch: _Batch, now: datetime) -> None:
-        event: dict[str, Any] = {"Records": self.source.event_records(batch.records, self.role_arn)}
+        event = self._event(batch.records)
         if self.tumbling_window:
             event.update(self._window_fields(lane, batch))
         invocation = self.function.invoke_for_mapping(event)
@@ -397,6 +397,10 @@ class StreamMapping:
             self.harness.agenda.at(end, self.flow, later)
         else:
             self._settle(lane, batch, invocation, outcome)
+
+    def _event(self, records: list[StreamRecord]) -> dict[str, Any]:
+        """The invoke payload of a batch (a Kafka mapping groups its records by partition)."""
+        return {"Records": self.source.event_records(records, self.role_arn)}
 
     def _settle_later(
         self, lane: _Lane, batch: _Batch, invocation: Invocation, outcome: _Outcome
@@ -417,11 +421,17 @@ class StreamMapping:
             state = response["state"]
         if not self.report_batch_item_failures:
             return _Outcome(None, state=state)
-        failed_at, problem = _lowest_failure(response, batch.records)
+        failed_at, problem = _lowest_failure(response, batch.records, self._position_of)
         if problem is not None:
             return _Outcome(0, None, f"invalid partial batch response: {problem} (5.6)")
         return _Outcome(failed_at, None, None if failed_at is None else
                         "reported in batchItemFailures", state)  # fmt: skip
+
+    def _position_of(self, records: list[StreamRecord]) -> Callable[[Any], int | None]:
+        """How a ``batchItemFailures`` identifier finds its record's index (None: not one of
+        the batch): the sequence number, as a string (5.6)."""
+        index = {r.sequence: i for i, r in enumerate(records)}
+        return lambda identifier: index.get(identifier) if isinstance(identifier, str) else None
 
     # --- settling ------------------------------------------------------------------------
     def _settle(
@@ -496,7 +506,6 @@ class StreamMapping:
         function_error: str | None,
         invocation: Invocation | None,
     ) -> dict[str, Any]:
-        stamp = iso_ms_z if self.source.source == "kinesis" else iso_z
         request_id = invocation.request_id if invocation else self.harness.new_request_id()
         out: dict[str, Any] = {"requestContext": {
             "requestId": request_id, "functionArn": self.function.arn,
@@ -507,7 +516,13 @@ class StreamMapping:
                                       "functionError": function_error}  # fmt: skip
         out["version"] = "1.0"
         out["timestamp"] = iso_ms_z(self.harness.clock.now())
-        out[self.source.batch_info_key] = {
+        out[self.source.batch_info_key] = self._batch_info(records)
+        return out
+
+    def _batch_info(self, records: list[StreamRecord]) -> dict[str, Any]:
+        """The failure record's ``KinesisBatchInfo`` / ``DDBStreamBatchInfo`` block (5.9)."""
+        stamp = iso_ms_z if self.source.source == "kinesis" else iso_z
+        return {
             "shardId": records[0].shard_id,
             "startSequenceNumber": records[0].sequence,
             "endSequenceNumber": records[-1].sequence,
@@ -516,13 +531,12 @@ class StreamMapping:
             "batchSize": len(records),
             "streamArn": self.source.source_arn,
         }
-        return out
 
     def _send(self, lane: _Lane, records: list[StreamRecord], record: dict[str, Any]) -> None:
         target = self.on_failure
         if hasattr(target, "put_object"):  # S3: the record plus the invoke payload (5.9)
             now = self.harness.clock.now()
-            payload = {"Records": [self.source.record_event(r, self.role_arn) for r in records]}
+            payload = self._event(records)
             key = (f"aws/lambda/{self.uuid}/{lane.shard.shard_id}/{now:%Y/%m/%d}/"
                    f"{now:%Y-%m-%dT%H.%M.%S}-{self.harness.new_request_id()}")  # fmt: skip
             target.put_object(key, json.dumps({**record, "payload": payload}))
@@ -577,7 +591,11 @@ class StreamMapping:
         return f"<StreamMapping {self.uuid} {self.source.name} -> {self.function.name}>"
 
 
-def _lowest_failure(response: Any, records: list[StreamRecord]) -> tuple[int | None, str | None]:
+def _lowest_failure(
+    response: Any,
+    records: list[StreamRecord],
+    position_of: Callable[[list[StreamRecord]], Callable[[Any], int | None]],
+) -> tuple[int | None, str | None]:
     """The index of the lowest reported record, or None; or a problem that fails the whole
     batch (5.6). ``null``, ``""``, ``[]``, ``{}`` and an empty list are complete success."""
     if response is None or response == "" or response == [] or response == {}:
@@ -589,14 +607,15 @@ def _lowest_failure(response: Any, records: list[StreamRecord]) -> tuple[int | N
         return None, None
     if not isinstance(failures, list):
         return 0, "batchItemFailures is not a list"
-    index = {r.sequence: i for i, r in enumerate(records)}
+    find = position_of(records)
     lowest = len(records)
     for position, item in enumerate(failures):
         identifier = item.get("itemIdentifier") if isinstance(item, Mapping) else None
-        if not isinstance(identifier, str) or identifier not in index:
-            return 0, (f"batchItemFailures[{position}] = {item!r} does not name a sequence "
-                       "number in the batch")  # fmt: skip
-        lowest = min(lowest, index[identifier])
+        found = find(identifier)
+        if found is None:
+            return 0, (f"batchItemFailures[{position}] = {item!r} does not name a record "
+                       "in the batch")  # fmt: skip
+        lowest = min(lowest, found)
     return lowest, None
 
 
@@ -622,7 +641,7 @@ def _starting_point(
     source: StreamSource, position: Any, timestamp: datetime | None
 ) -> datetime | None:
     """The arrival time from which existing records are read (None: none of them)."""
-    allowed = STARTING_POSITIONS if source.source == "kinesis" else STARTING_POSITIONS[:2]
+    allowed = STARTING_POSITIONS if source.source != "dynamodb" else STARTING_POSITIONS[:2]
     if position not in allowed:
         raise EventSourceMappingError(
             f"starting_position={position!r}: StartingPosition for {source.source} is one of "

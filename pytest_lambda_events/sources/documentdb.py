@@ -110,20 +110,42 @@ def _event(
 ) -> dict[str, Any]:
     """One change event, keys in alphabetical order."""
     update = _update_description(ctx, o, document) if op == "update" else None
-    token = f"01{t:08x}{i:08x}01{i:08x}0000{ctx.hex(4)}"
+    token = resume_token(t, i, ctx.hex(4))
+    rename_to = o.rename_to or f"{ns['coll']}_old"
+    return change_event(op, t, i, token, ns, oid, document, update, rename_to)
+
+
+def resume_token(t: int, i: int, suffix: str) -> str:
+    """The change event's ``_id._data``: hex, from its cluster time."""
+    return f"01{t:08x}{i:08x}01{i:08x}0000{suffix}"
+
+
+def change_event(
+    op: str,
+    t: int,
+    i: int,
+    token: str,
+    ns: dict[str, str],
+    oid: Any = None,
+    document: dict[str, Any] | None = None,
+    update: dict[str, Any] | None = None,
+    rename_to: str | None = None,
+) -> dict[str, Any]:
+    """One change event (``oid``: the document's ``_id``, ``{"$oid": ...}`` or a value;
+    ``document``: its fullDocument without ``_id``), keys in alphabetical order."""
     event: dict[str, Any] = {
         "_id": {"_data": token},
         "clusterTime": {"$timestamp": {"t": t, "i": i}},
     }
     if oid is not None:
-        event["documentKey"] = {"_id": dict(oid)}
+        event["documentKey"] = {"_id": copy.deepcopy(oid)}
     if document is not None:
-        event["fullDocument"] = {"_id": dict(oid or {}), **document}
+        event["fullDocument"] = {"_id": copy.deepcopy(oid or {}), **document}
     if op != "invalidate":
         event["ns"] = {"db": ns["db"]} if op == "dropDatabase" else dict(ns)
     event["operationType"] = op
     if op == "rename":
-        event["to"] = {"db": ns["db"], "coll": o.rename_to or f"{ns['coll']}_old"}
+        event["to"] = {"db": ns["db"], "coll": rename_to or f"{ns['coll']}_old"}
     if update is not None:
         event["updateDescription"] = update
     return event

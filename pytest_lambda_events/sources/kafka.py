@@ -163,6 +163,34 @@ def _drawn_headers(ctx: BuildContext, app: str, scheme: int) -> list[dict[str, l
     return headers
 
 
+def kafka_record(
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    timestamp_ms: int,
+    timestamp_type: str,
+    key: str | None,
+    value: str | None,
+    headers: list[dict[str, list[int]]],
+) -> dict[str, Any]:
+    """One record of a Kafka batch (shapes.md 27): ``key`` and ``value`` are base64 text (a
+    record without a key has no ``key``; a None value is a tombstone), ``headers`` a list of
+    ``{name: [signed byte ints]}``."""
+    record: dict[str, Any] = {
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "timestamp": timestamp_ms,
+        "timestampType": timestamp_type,
+    }
+    if key is not None:
+        record["key"] = key
+    record["value"] = value
+    record["headers"] = headers
+    return record
+
+
 def _records(ctx: BuildContext, o: Options, topic: str) -> dict[str, list[dict[str, Any]]]:
     count = _count(ctx, o)
     values = _values(ctx, o, count)
@@ -185,22 +213,21 @@ def _records(ctx: BuildContext, o: Options, topic: str) -> dict[str, list[dict[s
     grouped: dict[str, list[dict[str, Any]]] = {f"{topic}-{p}": [] for p in numbers}
     for value, key, partition in zip(values, keys, partitions, strict=True):
         stamp = min(newest, stamp + int(rng.random() * 6))
-        record: dict[str, Any] = {
-            "topic": topic,
-            "partition": partition,
-            "offset": next_offset[partition],
-            "timestamp": stamp,
-            "timestampType": timestamp_type,
-        }
-        next_offset[partition] += 1
-        if key is not None:
-            record["key"] = b64(key.encode("latin-1"))
-        record["value"] = value
-        record["headers"] = (
-            [{n: list(v) for n, v in h.items()} for h in fixed]
-            if fixed is not None
-            else _drawn_headers(ctx, app, scheme)
+        record = kafka_record(
+            topic=topic,
+            partition=partition,
+            offset=next_offset[partition],
+            timestamp_ms=stamp,
+            timestamp_type=timestamp_type,
+            key=None if key is None else b64(key.encode("latin-1")),
+            value=value,
+            headers=(
+                [{n: list(v) for n, v in h.items()} for h in fixed]
+                if fixed is not None
+                else _drawn_headers(ctx, app, scheme)
+            ),
         )
+        next_offset[partition] += 1
         if schema_id is not None:
             record["valueSchemaMetadata"] = {"dataFormat": o.schema_format, "schemaId": schema_id}
         grouped[f"{topic}-{partition}"].append(record)

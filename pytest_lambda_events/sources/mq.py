@@ -124,6 +124,46 @@ def _properties(ctx: BuildContext, o: Options) -> dict[str, str] | None:
     return {name: values[name] for name in names}
 
 
+def activemq_message(
+    body: bytes,
+    *,
+    message_id: str,
+    message_type: str,
+    queue: str,
+    sent: int,
+    broker_in: int,
+    broker_out: int,
+    connection_id: str,
+    redelivered: bool = False,
+    delivery_mode: int = 2,
+    correlation_id: str = "",
+    reply_to: str | None = None,
+    type: str = "",
+    expiration: int = 0,
+    priority: int = 4,
+    properties: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One JMS message as the poller writes it into ``messages`` (times in epoch ms)."""
+    return {
+        "messageID": message_id,
+        "messageType": message_type,
+        "timestamp": sent,
+        "deliveryMode": delivery_mode,
+        "correlationID": correlation_id,
+        "replyTo": reply_to or "null",  # how the poller writes a missing JMSReplyTo
+        "destination": {"physicalName": queue},
+        "redelivered": redelivered,
+        "type": type,
+        "expiration": expiration,
+        "priority": priority,
+        "data": b64(body),
+        "brokerInTime": broker_in,
+        "brokerOutTime": broker_out,
+        "properties": None if properties is None else dict(properties),
+        "connectionId": connection_id,
+    }
+
+
 def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of JMS messages from one queue of an ActiveMQ broker."""
     count = _count(ctx, o)
@@ -148,24 +188,24 @@ def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     for i, (body, kind, sent) in enumerate(zip(raw, types, times, strict=True)):
         broker_in = sent + int(rng.random() * 3)
         messages.append(
-            {
-                "messageID": f"{connection}:{session}:{producer}:{seq + i}",
-                "messageType": kind,
-                "timestamp": sent,
-                "deliveryMode": delivery_mode,
-                "correlationID": o.correlation_id or "",
-                "replyTo": o.reply_to or "null",  # how the poller writes a missing JMSReplyTo
-                "destination": {"physicalName": queue},
-                "redelivered": bool(o.redelivered),
-                "type": o.type or "",
-                "expiration": o.expiration or 0,
-                "priority": o.priority if o.priority is not None else 4,
-                "data": b64(body),
-                "brokerInTime": broker_in,
-                "brokerOutTime": max(broker_in, out - int(rng.random() * 2)),
-                "properties": None if properties is None else dict(properties),
-                "connectionId": connection,
-            }
+            activemq_message(
+                body,
+                message_id=f"{connection}:{session}:{producer}:{seq + i}",
+                message_type=kind,
+                queue=queue,
+                sent=sent,
+                broker_in=broker_in,
+                broker_out=max(broker_in, out - int(rng.random() * 2)),
+                connection_id=connection,
+                redelivered=bool(o.redelivered),
+                delivery_mode=delivery_mode,
+                correlation_id=o.correlation_id or "",
+                reply_to=o.reply_to,
+                type=o.type or "",
+                expiration=o.expiration or 0,
+                priority=o.priority if o.priority is not None else 4,
+                properties=properties,
+            )
         )
     event = {"eventSource": "aws:mq", "eventSourceArn": arn, "messages": messages}
     check_event_size(ctx, event, count)
@@ -184,23 +224,31 @@ def java_medium_time(t: datetime) -> str:
     return f"{_MONTHS[t.month - 1]} {t.day}, {t.year}, {hour}:{t:%M:%S} {half}"
 
 
+def rabbitmq_headers(given: dict[str, Any]) -> dict[str, Any]:
+    """AMQP headers as the poller writes them; TypeError for a value AMQP headers cannot hold
+    here."""
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        if isinstance(value, str | bytes):
+            out[name] = {"bytes": java_bytes(as_bytes(value))}
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out[name] = value
+        else:
+            raise TypeError(
+                f"{name!r} has a {type(value).__name__}; headers hold str, bytes, int or float"
+            )
+    return out
+
+
 def _rmq_headers(ctx: BuildContext, o: Options, count: int) -> dict[str, Any] | None:
     """AMQP headers: text as ``{"bytes": [...]}`` (Java byte arrays), numbers as numbers."""
     if o.given("headers"):
         if o.headers is None:
             return None
-        out: dict[str, Any] = {}
-        for name, value in o.headers.items():
-            if isinstance(value, str | bytes):
-                out[name] = {"bytes": java_bytes(as_bytes(value))}
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                out[name] = value
-            else:
-                ctx.fail(
-                    "headers",
-                    f"{name!r} has a {type(value).__name__}; headers hold str, bytes, int or float",
-                )
-        return out
+        try:
+            return rabbitmq_headers(o.headers)
+        except TypeError as exc:
+            ctx.fail("headers", str(exc))
     rng = ctx.rng
     if rng.random() < 0.3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
         return None
@@ -230,25 +278,62 @@ def _rmq_properties(
     app: str | None,
 ) -> dict[str, Any]:
     """``basicProperties``: every AMQP property, null where the publisher did not set it."""
+    return rabbitmq_properties(
+        body,
+        sent=sent,
+        content_type=content_type,
+        content_encoding=o.content_encoding,
+        headers=headers,
+        delivery_mode=o.delivery_mode or 2,
+        priority=o.priority,
+        correlation_id=o.correlation_id,
+        reply_to=o.reply_to,
+        expiration=o.expiration,
+        message_id=o.message_id if o.given("message_id") else ctx.uuid(),
+        type=o.type,
+        user_id=user,
+        app_id=app,
+    )
+
+
+def rabbitmq_properties(
+    body: bytes,
+    *,
+    sent: int,
+    content_type: str | None = None,
+    content_encoding: str | None = None,
+    headers: dict[str, Any] | None = None,
+    delivery_mode: int = 2,
+    priority: int | None = None,
+    correlation_id: str | None = None,
+    reply_to: str | None = None,
+    expiration: int | None = None,
+    message_id: str | None = None,
+    type: str | None = None,
+    user_id: str | None = None,
+    app_id: str | None = None,
+) -> dict[str, Any]:
+    """One message's ``basicProperties`` (``sent`` in epoch ms; ``headers`` already in the
+    poller's form, see ``rabbitmq_headers``)."""
     return {
         "contentType": content_type,
-        "contentEncoding": o.content_encoding,
+        "contentEncoding": content_encoding,
         "headers": None
         if headers is None
         else {
             k: ({"bytes": list(v["bytes"])} if isinstance(v, dict) else v)
             for k, v in headers.items()
         },
-        "deliveryMode": o.delivery_mode or 2,
-        "priority": o.priority,
-        "correlationId": o.correlation_id,
-        "replyTo": o.reply_to,
-        "expiration": None if o.expiration is None else str(o.expiration),
-        "messageId": o.message_id if o.given("message_id") else ctx.uuid(),
+        "deliveryMode": delivery_mode,
+        "priority": priority,
+        "correlationId": correlation_id,
+        "replyTo": reply_to,
+        "expiration": None if expiration is None else str(expiration),
+        "messageId": message_id,
         "timestamp": java_medium_time(datetime.fromtimestamp(sent // 1000, UTC)),
-        "type": o.type,
-        "userId": user,
-        "appId": app,
+        "type": type,
+        "userId": user_id,
+        "appId": app_id,
         "clusterId": None,
         "bodySize": len(body),
     }

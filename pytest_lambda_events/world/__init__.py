@@ -20,8 +20,11 @@ from .sqs import Queue
 
 if TYPE_CHECKING:
     from ..flows.front_doors import Alb, FunctionUrl, HttpApi, RestApi
+    from .brokers import MqBroker
     from .callbacks import CallbackEndpoint, CodePipelineJob, CustomResourceRequest
+    from .documentdb import DocumentDBCollection
     from .dynamodb import DynamoDBTable
+    from .kafka import KafkaTopic
     from .kinesis import KinesisStream
     from .s3 import Bucket
     from .schedules import ScheduledRule, SchedulerSchedule
@@ -150,6 +153,46 @@ class Harness:
         table = DynamoDBTable(self, name, key=key, stream_view_type=stream_view_type,
                               ttl_attribute=ttl_attribute)  # fmt: skip
         return self._unique("table", name, table)
+
+    @checked_arguments
+    def mq_broker(self, name: str, *, engine: str = "ActiveMQ") -> MqBroker:
+        """An Amazon MQ broker (``engine`` ActiveMQ or RabbitMQ); ``queue(name)`` for a queue."""
+        from .brokers import MqBroker
+
+        return self._unique("broker", name, MqBroker(self, name, engine))
+
+    @checked_arguments
+    def documentdb_collection(
+        self,
+        database: str,
+        collection: str,
+        *,
+        cluster: str | None = None,
+        full_document: str = "Default",
+    ) -> DocumentDBCollection:
+        """A DocumentDB collection with a change stream (``full_document`` Default or
+        UpdateLookup, the mapping's FullDocument)."""
+        from .documentdb import DocumentDBCollection
+
+        coll = DocumentDBCollection(self, database, collection, cluster=cluster,
+                                    full_document=full_document)  # fmt: skip
+        return self._unique("collection", f"{coll.cluster}/{database}.{collection}", coll)
+
+    @checked_arguments
+    def kafka_topic(
+        self,
+        name: str,
+        *,
+        partitions: int = 1,
+        cluster: str | None = None,
+        self_managed: bool = False,
+    ) -> KafkaTopic:
+        """A Kafka topic on an Amazon MSK cluster, or a self-managed one (``self_managed``)."""
+        from .kafka import KafkaTopic
+
+        topic = KafkaTopic(self, name, partitions=partitions, cluster=cluster,
+                           self_managed=self_managed)  # fmt: skip
+        return self._unique("kafka topic", f"{topic.cluster}/{name}", topic)
 
     # --- front doors (synchronous push through an HTTP endpoint) -------------------------
     @checked_arguments
