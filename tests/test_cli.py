@@ -15,6 +15,27 @@ def test_list_prints_every_source_with_its_invocation_type(capsys):
     assert any(line.split()[:2] == ["sqs", "poll"] for line in lines)
 
 
+# the catalogue of reference/sources.md: every event source Lambda supports
+CATALOGUE = (
+    "alb", "alexa", "api_gateway", "api_gateway_authorizer", "api_gateway_v2",
+    "api_gateway_websocket", "appsync", "cloudformation", "cloudfront", "cloudwatch_alarm",
+    "cloudwatch_logs", "codecommit", "codepipeline", "cognito_sync", "cognito_user_pool",
+    "config", "connect", "custom", "documentdb", "dynamodb", "eventbridge", "firehose",
+    "function_url", "iot", "iot_button", "kafka", "kinesis", "lex", "lex_v2", "mq", "msk",
+    "rabbitmq", "s3", "s3_batch", "s3_eventbridge", "s3_object_lambda", "scheduled",
+    "scheduler", "secrets_manager", "ses", "sns", "sqs", "step_functions", "vpc_lattice",
+)  # fmt: skip
+
+
+def test_list_shows_all_44_sources_and_generate_works_for_each(capsys):
+    assert len(CATALOGUE) == 44
+    main(["list"])
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == list(CATALOGUE)
+    for source_id in CATALOGUE:
+        assert main(["generate", source_id, "--seed", "4", "--indent", "0"]) == 0
+        assert json.loads(capsys.readouterr().out) == build_event(source_id, seed=4)
+
+
 def test_generate_prints_the_same_event_as_build_event(capsys):
     assert main(["generate", "sqs", "--seed", "9", "--count", "2", "--set", "body=hi there"]) == 0
     printed = json.loads(capsys.readouterr().out)
