@@ -7,43 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pytest_lambda_events import build_event, source_ids
 
+from ._key_structure import key_paths
+
 GOLDEN = Path(__file__).parent / "golden"
-FREE_FORM = frozenset((
-    "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-    "messageAttributes", "MessageAttributes", "userAttributes", "records", "rmqMessagesByQueue",
-    "pathParameters", "stageVariables", "detail", "NewImage", "OldImage", "Keys",
-    "clientMetadata", "slots", "sessionAttributes", "requestAttributes", "validationData",
-    "claims", "arguments", "variables", "ResourceProperties", "OldResourceProperties",
-    "Attributes", "Parameters", "attributes", "query_string_parameters", "identity",
-    "properties", "basicProperties", "context", "authorizer", "fullDocument", "documentKey",
-    "userArguments", "configuration", "invokingEvent", "response", "request", "cf", "alarmData",
-    "ContactData", "dialogAction", "sessionState", "interpretations", "userIdentity",
-    "requestContext", "kinesisRecordMetadata", "currentIntent", "commonHeaders", "mail",
-    "receipt", "codecommit", "job", "data", "datasetRecords",
-))  # fmt: skip
-
-
-def key_paths(value: Any, prefix: str = "", depth: int = 0) -> set[str]:
-    """``.a.b`` for dict keys and ``.a[].b`` for list items, to depth 4."""
-    paths: set[str] = set()
-    if depth > 3:
-        return paths
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{prefix}.{key}"
-            paths.add(path)
-            if key not in FREE_FORM:
-                paths |= key_paths(item, path, depth + 1)
-    elif isinstance(value, list):
-        for item in value[:3]:
-            paths |= key_paths(item, f"{prefix}[]", depth)
-    return paths
 
 
 def check_golden(path: Path) -> tuple[set[str], set[str]]:

@@ -17,22 +17,9 @@ import pytest
 
 from pytest_lambda_events import build_event
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
-# maps whose keys are names chosen by the user or the caller, not AWS's fields
-FREE_FORM = frozenset((
-    "headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
-    "messageAttributes", "MessageAttributes", "userAttributes", "records", "rmqMessagesByQueue",
-    "pathParameters", "stageVariables", "detail", "NewImage", "OldImage", "Keys",
-    "clientMetadata", "slots", "sessionAttributes", "requestAttributes", "validationData",
-    "claims", "arguments", "variables", "ResourceProperties", "OldResourceProperties",
-    "Attributes", "Parameters", "attributes", "query_string_parameters", "identity",
-    "properties", "basicProperties", "context", "authorizer", "fullDocument", "documentKey",
-    "userArguments", "configuration", "invokingEvent", "response", "request", "cf", "alarmData",
-    "ContactData", "dialogAction", "sessionState", "interpretations", "userIdentity",
-    "requestContext", "kinesisRecordMetadata", "currentIntent", "commonHeaders", "mail",
-    "receipt", "codecommit", "job", "data", "datasetRecords",
-))  # fmt: skip
+from ._key_structure import key_paths
 
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "samples"
 # sample file: (source id, overrides, optional keys the sample has and our default event may
 # leave out, with why)
 CASES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
@@ -132,22 +119,6 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
         },
     ),
 }
-
-
-def key_paths(value: Any, prefix: str = "", depth: int = 0) -> set[str]:
-    paths: set[str] = set()
-    if depth > 3:
-        return paths
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{prefix}.{key}"
-            paths.add(path)
-            if key not in FREE_FORM:
-                paths |= key_paths(item, path, depth + 1)
-    elif isinstance(value, list):
-        for item in value[:3]:
-            paths |= key_paths(item, f"{prefix}[]", depth)
-    return paths
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are not beside the clone")
