@@ -18,29 +18,52 @@ from .building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, build, default_registr
 from .errors import EventConfigError, LambdaEventsError
 from .registry import EventSource
 
+_PROG = "python -m pytest_lambda_events"
+_COMMANDS = {
+    "list": "list the source ids, their service and invocation type",
+    "generate": "print one event of SOURCE as JSON",
+    "docs": "write one Markdown reference page per source",
+}
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line, parsed. When it starts with a command, only that command's parser is
+    built: setting up argparse's parsers (and gettext's look-ups for their messages) is the
+    largest part of the tool's own start-up, and the same arguments give the same result."""
+    if argv and argv[0] in _COMMANDS:
+        command = argparse.ArgumentParser(prog=f"{_PROG} {argv[0]}")
+        _add_arguments(argv[0], command)
+        return command.parse_args(argv[1:], argparse.Namespace(command=argv[0]))
+    return _parser().parse_args(argv)
+
 
 def _parser() -> argparse.ArgumentParser:
+    """Every command, for ``--help`` and for a missing or mistyped command."""
     parser = argparse.ArgumentParser(
-        prog="python -m pytest_lambda_events",
-        description="Realistic, seeded AWS Lambda events for every event source.",
+        prog=_PROG, description="Realistic, seeded AWS Lambda events for every event source."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list the source ids, their service and invocation type")
-    generate = commands.add_parser("generate", help="print one event of SOURCE as JSON")
-    generate.add_argument("source", metavar="SOURCE", help="a source id (see 'list')")
-    generate.add_argument("--count", type=int, help="records in the event, where AWS batches")
-    generate.add_argument("--seed", type=int, help="seed (default: a new one, printed on stderr)")
-    generate.add_argument("--region", default=DEFAULT_REGION, help="AWS region of the event")
-    generate.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="12-digit account id")
-    generate.add_argument(
+    for name, text in _COMMANDS.items():
+        _add_arguments(name, commands.add_parser(name, help=text))
+    return parser
+
+
+def _add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    if command == "docs":
+        parser.add_argument("directory", metavar="DIR", help="where to write index.md and <id>.md")
+    if command != "generate":
+        return
+    parser.add_argument("source", metavar="SOURCE", help="a source id (see 'list')")
+    parser.add_argument("--count", type=int, help="records in the event, where AWS batches")
+    parser.add_argument("--seed", type=int, help="seed (default: a new one, printed on stderr)")
+    parser.add_argument("--region", default=DEFAULT_REGION, help="AWS region of the event")
+    parser.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID, help="12-digit account id")
+    parser.add_argument(
         "--set", action="append", default=[], metavar="FIELD=VALUE", dest="overrides",
         help="an override; VALUE is read as JSON when it parses, else as text (repeatable)",
     )  # fmt: skip
-    generate.add_argument("--indent", type=int, default=2, help="JSON indent (0: one line)")
-    generate.add_argument("--options", action="store_true", help="list SOURCE's overrides")
-    docs = commands.add_parser("docs", help="write one Markdown reference page per source")
-    docs.add_argument("directory", metavar="DIR", help="where to write index.md and <id>.md")
-    return parser
+    parser.add_argument("--indent", type=int, default=2, help="JSON indent (0: one line)")
+    parser.add_argument("--options", action="store_true", help="list SOURCE's overrides")
 
 
 def parse_override(source: EventSource, text: str) -> tuple[str, Any]:
@@ -61,7 +84,7 @@ def parse_override(source: EventSource, text: str) -> tuple[str, Any]:
 
 
 def _list() -> None:
-    for source in default_registry():
+    for source in default_registry().summaries():  # summaries: imports no source module
         print(f"{source.id:<24} {source.invocation:<6} {source.service}")
 
 
@@ -89,7 +112,7 @@ def _generate(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         if args.command == "list":
             _list()

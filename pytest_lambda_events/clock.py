@@ -21,7 +21,13 @@ from typing import Any, SupportsIndex
 
 from .errors import HarnessError, HarnessStall
 
-MAX_STEPS = 200_000  # pieces of work one run()/advance() may do before it is called a stall
+MAX_STEPS = 200_000  # pieces of work run() may do before it is called a stall
+# a span (advance) ends by itself while virtual time moves: beyond MAX_STEPS at one instant, it
+# may take this many steps per virtual minute (a year of rate(1 minute) takes 1.05 million)
+STEPS_PER_VIRTUAL_MINUTE = 10_000
+_WATCHED = 1000  # the last steps before a stall whose flows the report counts
+_MINUTE = timedelta(minutes=1)
+_EPOCH, _NAIVE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC), datetime(1970, 1, 1)
 
 
 class VirtualClock:
@@ -81,8 +87,13 @@ class VirtualClock:
 
     def _move(self, when: datetime) -> None:
         self._now = when
-        if self._frozen is not None:
-            self._frozen.move_to(when)
+        frozen = self._frozen
+        if frozen is not None:
+            if when.tzinfo is UTC:  # what freezegun's move_to stores (naive UTC), without
+                # its parsing; arithmetic costs a sixth of replace(tzinfo=None)
+                frozen.time_to_freeze = _NAIVE_EPOCH + (when - _EPOCH)
+            else:
+                frozen.move_to(when)
 
     def _sleep(self, secs: float | SupportsIndex) -> None:
         seconds = float(secs)
@@ -115,27 +126,40 @@ class Agenda:
     def next_due(self) -> datetime | None:
         return self._heap[0][0] if self._heap else None
 
-    def run(self, until: datetime | None = None, max_steps: int = MAX_STEPS) -> int:
-        """Do all work due up to ``until`` (everything, if None); return how many steps ran."""
+    def run(self, until: datetime | None = None, max_steps: int | None = None) -> int:
+        """Do all work due up to ``until`` (everything, if None); return how many steps ran.
+
+        Without ``until``, at most ``max_steps`` (default ``MAX_STEPS``) steps run: work that
+        never stops being due raises ``HarnessStall``. A span (``until``) ends by itself as
+        long as virtual time moves, so it may take any number of steps: its allowance of
+        ``max_steps`` refills by ``STEPS_PER_VIRTUAL_MINUTE`` per virtual minute (a year of
+        ``rate(1 minute)`` is a million steps), and only work that keeps coming due at one
+        instant, or nearly, exhausts it."""
         self._froze = True
         with _cyclic_gc_paused():
-            return self._run(until, max_steps)
+            return self._run(until, MAX_STEPS if max_steps is None else max_steps)
 
     def _run(self, until: datetime | None, max_steps: int) -> int:
+        heap, clock = self._heap, self.clock
         steps = 0
+        budget = _StepBudget(max_steps, clock.now(), refills=until is not None)
+        check_at, watch_from = budget.check_at, budget.watch_from
         recent: Counter[str] = Counter()
-        while self._heap and (until is None or self._heap[0][0] <= until):
-            when, _, flow, work = heapq.heappop(self._heap)
-            self.clock.move_to(when)
-            self.clock.used = True
+        while heap and (until is None or heap[0][0] <= until):
+            when, _, flow, work = heapq.heappop(heap)
+            clock.move_to(when)
+            clock.used = True
             work()
             steps += 1
-            if steps > max_steps - 1000:
+            if steps > watch_from:
                 recent[flow] += 1
-            if steps >= max_steps:
-                raise HarnessStall(_stall_message(recent, steps, self.clock.now()))
+                if steps >= check_at:
+                    if not budget.renew(steps, clock.now()):
+                        raise HarnessStall(budget.stall_message(recent, clock.now()))
+                    check_at, watch_from = budget.check_at, budget.watch_from
+                    recent.clear()
         if until is not None:
-            self.clock.move_to(until)
+            clock.move_to(until)
         return steps
 
     def __len__(self) -> int:
@@ -146,6 +170,46 @@ class Agenda:
         if self._froze:
             self._froze = False
             gc.unfreeze()
+
+
+class _StepBudget:
+    """How many more steps a run may take before it is called a stall: ``max_steps`` at
+    first. Checked only when that runs out, so the run loop pays two integer comparisons per
+    step; a span's allowance is then renewed with ``STEPS_PER_VIRTUAL_MINUTE`` per virtual
+    minute since the last check, up to ``max_steps`` (a token bucket), and a run's is not."""
+
+    def __init__(self, max_steps: int, start: datetime, *, refills: bool) -> None:
+        self.max_steps, self.refills = max_steps, refills
+        self.checked, self.steps = start, 0  # virtual time and step count at the last check
+        self.check_at = max_steps
+        self.watch_from = max_steps - _WATCHED  # flows are counted for a stall report
+
+    def renew(self, steps: int, now: datetime) -> bool:
+        """The allowance ran out at ``steps``; False if virtual time gave no new step."""
+        elapsed, self.checked, self.steps = now - self.checked, now, steps
+        if not self.refills:
+            return False
+        allowance = min(self.max_steps, int(elapsed / _MINUTE * STEPS_PER_VIRTUAL_MINUTE))
+        self.check_at = steps + allowance
+        self.watch_from = max(steps, self.check_at - _WATCHED)
+        return allowance > 0
+
+    def stall_message(self, recent: Counter[str], now: datetime) -> str:
+        flow, count = recent.most_common(1)[0]
+        where = f"flow {flow!r} did {count} of the last {sum(recent.values()):,}"
+        if not self.refills:
+            return (
+                f"the harness ran {self.steps:,} steps and work is still due (virtual time "
+                f"{now.isoformat()}); {where}. It would retry forever: bound it "
+                "(max_retry_attempts, max_record_age, max_receive_count) or use h.advance(...) "
+                "to run a fixed span"
+            )
+        return (
+            f"h.advance(...) ran {self.steps:,} steps with virtual time hardly moving (virtual "
+            f"time {now.isoformat()}; a span may take {self.max_steps:,} steps at one instant "
+            f"and {STEPS_PER_VIRTUAL_MINUTE:,} per virtual minute); {where}. Work that keeps "
+            "coming due at the same instant never lets the span end: give it a delay or a bound"
+        )
 
 
 @contextmanager
@@ -167,16 +231,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-def _stall_message(recent: Counter[str], steps: int, now: datetime) -> str:
-    flow, count = recent.most_common(1)[0]
-    return (
-        f"the harness ran {steps:,} steps and work is still due (virtual time "
-        f"{now.isoformat()}); flow {flow!r} did {count} of the last 1,000. It would retry forever: "
-        "bound it (max_retry_attempts, max_record_age, max_receive_count) or use "
-        "h.advance(...) to run a fixed span"
-    )
 
 
 _materialized: set[str] = set()

@@ -69,7 +69,8 @@ class LambdaEvents:
     def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
         if name.startswith("_"):
             raise AttributeError(name)
-        self._registry.get(name)  # UnknownSourceError (an AttributeError) with a suggestion
+        # UnknownSourceError (an AttributeError) with a suggestion; imports nothing until a build
+        self._registry.summary(name)
         return functools.partial(self.build, name)
 
     def __dir__(self) -> list[str]:

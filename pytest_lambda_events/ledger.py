@@ -22,7 +22,7 @@ class InvocationError:
     payload: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)  # an event source mapping records one per batch
 class Invocation:
     """One call of a handler: what it got, what it returned or raised, and when."""
 

@@ -1,9 +1,15 @@
 """The pytest plugin: options, markers, fixtures and hooks. It only wires pytest to the
-registry, the builders and the context; faker and freezegun are never imported here."""
+registry, the builders and the context; faker and freezegun are never imported here.
+
+Every pytest run pays for this module, used or not (issue 8: at most +10 ms), so what only a
+fixture needs (the context, the events factory, the harness) is imported inside the fixture, and
+the built-in sources are registered from their manifest without importing their modules.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import random
 import types
 from collections.abc import Generator, Iterator
@@ -12,15 +18,19 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import _seeding, hookspecs
-from .building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from .context import LambdaContext, make_context
+from .catalogue import SourceRegistry
 from .errors import LambdaEventsError
-from .events import LambdaEvents
-from .registry import EventSource, SourceRegistry
 
 if TYPE_CHECKING:
+    from .catalogue import SourceSummary
+    from .context import LambdaContext
+    from .events import LambdaEvents
     from .world import Harness
 
+# building's defaults, repeated so that start-up does not import the builders (~0.5 ms);
+# tests/test_startup.py checks that they agree
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT_ID = "123456789012"
 SEED_KEY = pytest.StashKey[int]()
 REGISTRY_KEY = pytest.StashKey[SourceRegistry]()
 _WORKER_SEED = "lambda_events_seed"
@@ -61,14 +71,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "tenant_id=...): configure the lambda_context fixture",
     )
     config.stash[SEED_KEY] = _base_seed(config)
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(_XdistHooks(), "lambda_events_xdist")
-    registry = SourceRegistry(on_register=lambda source: _expose(config, source))
+    fixtures = _EventFixtures(config)
+    registry = SourceRegistry(on_register=fixtures.expose)
     config.stash[REGISTRY_KEY] = registry
     from . import sources
 
     config.pluginmanager.register(sources, "lambda_events_sources")
     config.hook.pytest_lambda_events_register_sources.call_historic(kwargs={"registry": registry})
+    fixtures.register_pending()
 
 
 def _base_seed(config: pytest.Config) -> int:
@@ -93,35 +103,62 @@ def _base_seed(config: pytest.Config) -> int:
     return _seeding.fresh_seed()
 
 
-class _XdistHooks:
-    """Sends the controller's base seed to every worker, so workers draw the same events."""
+# optional: an xdist hook, here rather than in a plugin object registered when xdist is present,
+# which cost every run a plugin registration
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Sends the xdist controller's base seed to every worker, so workers draw the same events."""
+    node.workerinput[_WORKER_SEED] = node.config.stash[SEED_KEY]
 
-    def pytest_configure_node(self, node: Any) -> None:
-        node.workerinput[_WORKER_SEED] = node.config.stash[SEED_KEY]
 
+class _EventFixtures:
+    """Gives each newly registered source its marker and its ``<id>_event`` fixture.
 
-def _expose(config: pytest.Config, source: EventSource) -> None:
-    """Give a newly registered source its marker and its ``<id>_event`` fixture."""
-    config.addinivalue_line("markers", source.describe())
-    holder = types.ModuleType(f"pytest_lambda_events.fixtures.{source.id}")
-    setattr(holder, f"{source.id}_event", _event_fixture(source.id))
-    config.pluginmanager.register(holder, f"lambda_events_fixture_{source.id}")
+    The fixtures of the sources registered while pytest configures (the built-in ones, plugins',
+    initial conftests') share one plugin module: pytest scans every plugin it registers, and one
+    scan instead of 44 is a measurable part of start-up. A source registered later (a conftest
+    in a subfolder) gets a plugin module of its own.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+        self._pending: types.ModuleType | None = types.ModuleType("pytest_lambda_events.fixtures")
+
+    def expose(self, source: SourceSummary) -> None:
+        self._config.addinivalue_line("markers", source.describe())
+        if self._pending is not None:
+            setattr(self._pending, f"{source.id}_event", _event_fixture(source.id))
+            return
+        holder = types.ModuleType(f"pytest_lambda_events.fixtures.{source.id}")
+        setattr(holder, f"{source.id}_event", _event_fixture(source.id))
+        self._config.pluginmanager.register(holder, f"lambda_events_fixture_{source.id}")
+
+    def register_pending(self) -> None:
+        if self._pending is not None:
+            self._config.pluginmanager.register(self._pending, "lambda_events_fixtures")
+            self._pending = None
 
 
 def _event_fixture(source_id: str) -> Any:
-    @pytest.fixture(name=f"{source_id}_event")
-    def event_fixture(
-        request: pytest.FixtureRequest, lambda_events: LambdaEvents
-    ) -> dict[str, Any]:
-        positional = lambda_events.source(source_id).marker_argument
-        overrides = _marker_kwargs(request.node, source_id, allowed=None, positional=positional)
-        seed = overrides.pop("seed", None)
-        if seed is None:
-            seed = lambda_events.next_seed(f"{source_id}_event")
-        with _fail_cleanly(f"@pytest.mark.{source_id}: "):
-            return lambda_events.build(source_id, seed=seed, **overrides)
+    return pytest.fixture(name=f"{source_id}_event")(_build_event)
 
-    return event_fixture
+
+# every source's <id>_event fixture is this one function, told its source by the fixture's name
+def _build_event(request: pytest.FixtureRequest, lambda_events: LambdaEvents) -> dict[str, Any]:
+    """An event of this source, configured by its marker: ``@pytest.mark.<id>(**overrides)``."""
+    source_id = (request.fixturename or "").removesuffix("_event")  # a SubRequest: never None
+    positional = lambda_events.source(source_id).marker_argument
+    overrides = _marker_kwargs(request.node, source_id, allowed=None, positional=positional)
+    seed = overrides.pop("seed", None)
+    if seed is None:
+        seed = lambda_events.next_seed(f"{source_id}_event")
+    with _fail_cleanly(f"@pytest.mark.{source_id}: "):
+        return lambda_events.build(source_id, seed=seed, **overrides)
+
+
+# pytest reads a fixture's signature once per fixture, 44 times for the one function above;
+# stored, it is not recomputed each time (~0.7 ms of start-up)
+_build_event.__signature__ = inspect.signature(_build_event)  # type: ignore[attr-defined]
 
 
 def _marker_kwargs(
@@ -177,6 +214,8 @@ def lambda_events_seed(request: pytest.FixtureRequest) -> int:
 @pytest.fixture
 def lambda_events(request: pytest.FixtureRequest, lambda_events_seed: int) -> LambdaEvents:
     """A factory for events of every registered source (``build``, ``<id>(...)``, ``sources``)."""
+    from .events import LambdaEvents  # imported on first use: see the module's docstring
+
     config = request.config
     ihook = request.node.ihook
 
@@ -195,6 +234,8 @@ def lambda_events(request: pytest.FixtureRequest, lambda_events_seed: int) -> La
 @pytest.fixture
 def lambda_context(request: pytest.FixtureRequest, lambda_events_seed: int) -> LambdaContext:
     """A ``LambdaContext`` configured by ``@pytest.mark.lambda_function(...)``."""
+    from .context import make_context  # imported on first use: see the module's docstring
+
     options = _marker_kwargs(request.node, _CONTEXT_MARKER, allowed=_CONTEXT_OPTIONS)
     config = request.config
     with _fail_cleanly(f"@pytest.mark.{_CONTEXT_MARKER}: "):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import builtins
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .errors import EventConfigError, UnknownSourceError, did_you_mean
+from .catalogue import SourceInfo as SourceInfo  # re-exported: see catalogue's docstring
+from .catalogue import SourceRegistry as SourceRegistry
+from .errors import EventConfigError, did_you_mean
 
 if TYPE_CHECKING:
     from .building import BuildContext
@@ -127,6 +129,8 @@ class EventSource:
     marker_argument: str | None = None
     all_options: dict[str, Option] = field(init=False, repr=False, compare=False)
     _defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+    # the Options of a build without overrides, per (region, account_id): most builds are that
+    _plain: dict[tuple[str, str], Options] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _SOURCE_ID.match(self.id):
@@ -149,9 +153,12 @@ class EventSource:
             )
         object.__setattr__(self, "all_options", merged)
         object.__setattr__(self, "_defaults", {o.name: o.default for o in merged.values()})
+        object.__setattr__(self, "_plain", {})
 
     def resolve(self, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> Options:
         """Validate ``overrides`` against this source's options and fill in the defaults."""
+        if not overrides:
+            return self._resolve_plain(defaults["region"], defaults["account_id"])
         values = dict(self._defaults)
         values.update(defaults)
         for name, value in overrides.items():
@@ -167,53 +174,19 @@ class EventSource:
         _check_world(self.id, values)
         return Options(values, frozenset(overrides))
 
+    def _resolve_plain(self, region: str, account_id: str) -> Options:
+        options = self._plain.get((region, account_id))
+        if options is None:
+            values = {**self._defaults, "region": region, "account_id": account_id}
+            _check_world(self.id, values)
+            options = self._plain[region, account_id] = Options(values, frozenset())
+        return options
+
     def describe(self) -> str:
         """One line for ``pytest --markers`` and the command line's ``list``."""
         text = self.description or f"{self.service} event"
         first = f"{self.marker_argument}, " if self.marker_argument else ""
         return f"{self.id}({first}**overrides): build a {text} ({self.invocation} invocation)"
-
-
-class SourceRegistry:
-    """Every registered source, by id. ``on_register`` is told about each new source."""
-
-    def __init__(self, on_register: Callable[[EventSource], None] | None = None) -> None:
-        self._sources: dict[str, EventSource] = {}
-        self._on_register = on_register
-
-    def register(self, source: EventSource) -> None:
-        """Add a source; an id that is taken already raises ``EventConfigError``."""
-        if source.id in self._sources:
-            raise EventConfigError(
-                f"event source {source.id!r} is registered already "
-                f"({self._sources[source.id].service}); choose another id",
-                source=source.id,
-            )
-        self._sources[source.id] = source
-        if self._on_register is not None:
-            self._on_register(source)
-
-    def get(self, source_id: str) -> EventSource:
-        try:
-            return self._sources[source_id]
-        except KeyError:
-            raise UnknownSourceError(
-                f"unknown event source {source_id!r}{did_you_mean(source_id, self._sources)}; "
-                f"registered sources: {', '.join(self.ids())}",
-                source=source_id,
-            ) from None
-
-    def ids(self) -> list[str]:
-        return sorted(self._sources)
-
-    def __contains__(self, source_id: object) -> bool:
-        return source_id in self._sources
-
-    def __iter__(self) -> Iterator[EventSource]:
-        return iter(self._sources[i] for i in self.ids())
-
-    def __len__(self) -> int:
-        return len(self._sources)
 
 
 @functools.lru_cache(maxsize=64)

@@ -42,7 +42,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
     ),
     "apigw-v2-custom-authorizer-v2-request.json": (
         "api_gateway_authorizer",
-        {"kind": "v2"},
+        {"kind": "v2", "route_key": "GET /my/{parameter1}"},
         {
             ".cookies": "only when the request has cookies",
             ".queryStringParameters": "only when the request has a query string",
@@ -103,7 +103,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
     ),
     "apiGatewayProxyV2Event.json": (
         "api_gateway_v2",
-        {},
+        {"route_key": "POST /my/{parameter1}", "cookies": {"cookie1": "value1"}},
         {
             ".queryStringParameters": "only when the request has a query string",
             ".stageVariables": "only when the stage has variables",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import FunctionConfigError
@@ -83,8 +84,32 @@ class AsyncInvocations:
         self.function = function
         self.config = AsyncConfig()
         self.deliveries: list[Delivery] = []
+        self._flow_name = ("", "")
 
-    def submit(self, event: Any) -> Delivery:
+    def submit(self, event: Any, *, size_known_small: bool = False) -> Delivery:
+        """Queue ``event``; ``size_known_small``: the caller built it from JSON values and it is
+        far under the 1 MB limit (a scheduled event), so it is not serialised to be measured."""
+        if not size_known_small:
+            self._check_size(event)
+        harness = self.function.harness
+        now = harness.clock.now()
+        delivery = Delivery(flow=self._flow, item=event, enqueued_at=now)
+        self.deliveries.append(delivery)
+        harness.ledger.open_delivery(delivery)
+        request_id = harness.new_request_id()  # the same on every retry (2.1)
+        delivery.request_id = request_id
+        harness.agenda.at(now, delivery.flow, partial(self._attempt, delivery, request_id))
+        return delivery
+
+    @property
+    def _flow(self) -> str:
+        """``async:<function>``, one string shared by the function's deliveries."""
+        name = self.function.name
+        if self._flow_name[0] != name:
+            self._flow_name = (name, f"async:{name}")
+        return self._flow_name[1]
+
+    def _check_size(self, event: Any) -> None:
         size = payload_bytes(self.function.name, event)
         if size > MAX_ASYNC_PAYLOAD_BYTES:
             raise FunctionConfigError(
@@ -92,15 +117,6 @@ class AsyncInvocations:
                 f"takes at most {MAX_ASYNC_PAYLOAD_BYTES:,} (AWS answers 413 "
                 "RequestEntityTooLargeException)"
             )
-        harness = self.function.harness
-        delivery = Delivery(flow=f"async:{self.function.name}", item=event,
-                            enqueued_at=harness.clock.now())  # fmt: skip
-        self.deliveries.append(delivery)
-        harness.ledger.open_delivery(delivery)
-        request_id = harness.new_request_id()  # the same on every retry (2.1)
-        delivery.request_id = request_id
-        harness.agenda.after(0, delivery.flow, lambda: self._attempt(delivery, request_id))
-        return delivery
 
     def _attempt(self, delivery: Delivery, request_id: str) -> None:
         attempt = delivery.attempts + 1
@@ -124,7 +140,7 @@ class AsyncInvocations:
             self._fail(delivery, invocation, "EventAgeExceeded")
             return
         self.function.harness.agenda.after(
-            delay, delivery.flow, lambda: self._attempt(delivery, request_id)
+            delay, delivery.flow, partial(self._attempt, delivery, request_id)
         )
 
     def _fail(self, delivery: Delivery, invocation: Invocation, condition: str) -> None:

@@ -253,6 +253,7 @@ class TargetInput:
         self.transformer = (None if input_transformer is None
                             else InputTransformer(input_transformer, f"{setting} input_transformer",
                                                   error))  # fmt: skip
+        self.passthrough = len(given) == 0  # the target gets the matched event itself
 
     def render(
         self, event: Mapping[str, Any], *, rule_arn: str, rule_name: str, ingestion_time: datetime

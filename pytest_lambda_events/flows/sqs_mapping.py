@@ -283,13 +283,12 @@ class EventSourceMapping:
         """The messages as this receive delivers them (4.2): new receipt handles, the receive
         count as of now. One draw of random bytes serves all the receipt handles (the same
         bytes as a draw per message: 132 is a whole number of the generator's 32-bit words)."""
-        raw = self.harness.rng.randbytes(_RECEIPT_BYTES * len(messages))
+        handles = aws.receipt_handles_from(
+            self.harness.rng.randbytes(_RECEIPT_BYTES * len(messages))
+        )
         arn, region = self.queue.arn, self.harness.region
-        return [
-            message.record(aws.receipt_handle_from(raw[start : start + _RECEIPT_BYTES]), arn,
-                           region)
-            for start, message in zip(range(0, len(raw), _RECEIPT_BYTES), messages, strict=True)
-        ]  # fmt: skip
+        return [message.record(handle, arn, region)
+                for handle, message in zip(handles, messages, strict=True)]  # fmt: skip
 
     # --- filtering -----------------------------------------------------------------------
     def _matches(self, record: dict[str, Any]) -> bool:

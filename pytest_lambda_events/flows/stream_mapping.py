@@ -91,7 +91,7 @@ class StreamSource(Protocol):
     def filter_view(self, event_record: dict[str, Any]) -> dict[str, Any] | None: ...
 
 
-@dataclass(eq=False)
+@dataclass(slots=True, eq=False)  # bisection makes two per failing batch
 class _Batch:
     """Records invoked together and retried together, held by their deliveries (each
     delivery's ``item`` is its record); ``attempts`` counts the failed invokes that use the
@@ -322,7 +322,7 @@ class StreamMapping:
         limit = MAX_PAYLOAD_BYTES - (_WINDOW_FIELDS_BYTES if self.tumbling_window else 0)
         if not self.tumbling_window:  # the common case: a full batch well under 6 MB
             batch = list(islice(lane.queue, self.batch_size))
-            if _ENVELOPE_BYTES + sum(d.item.size_hint for d in batch) <= limit:
+            if _ENVELOPE_BYTES + sum([d.item.size_hint for d in batch]) <= limit:
                 return batch
         batch = []
         total, exact = _ENVELOPE_BYTES, False
@@ -376,6 +376,7 @@ class StreamMapping:
             "expired", "RecordExpired", now,
             reason=f"the stream trimmed it after its {hours:g} h retention period (5.3)",
         )  # fmt: skip
+        delivery.item.sent = None
 
     # --- invoking ------------------------------------------------------------------------
     def _invoke(self, lane: _Lane, batch: _Batch, now: datetime) -> None:
@@ -476,8 +477,11 @@ class StreamMapping:
         self._drive(lane)
 
     def _succeed(self, deliveries: list[Delivery], now: datetime) -> None:
+        """``finish`` of each delivery, inline (it runs once per record), and the record's
+        kept event is let go: this mapping does not send it again."""
         for delivery in deliveries:
-            delivery.finish("succeeded", "Success", now)
+            delivery.status, delivery.condition, delivery.finished_at = "succeeded", "Success", now
+            delivery.item.sent = None
 
     def _fail(
         self,
@@ -492,6 +496,7 @@ class StreamMapping:
         now = self.harness.clock.now()
         for delivery in deliveries:
             delivery.finish("failed", condition, now)
+            delivery.item.sent = None
         records = [d.item for d in deliveries]
         sent = self._failure_record(records, condition, count, function_error, invocation)
         self.failure_records.append(sent)

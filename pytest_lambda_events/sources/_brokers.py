@@ -30,6 +30,8 @@ def b64(raw: bytes) -> str:
 
 def java_bytes(raw: bytes) -> list[int]:
     """Bytes as a Java ``byte[]`` serialises to JSON: signed integers from -128 to 127."""
+    if raw.isascii():  # header names and text: every byte is its own value (one C call)
+        return list(raw)
     return [b - 256 if b > 127 else b for b in raw]
 
 

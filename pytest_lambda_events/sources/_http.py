@@ -4,12 +4,13 @@ templates with path parameters, caller identities, and the payload format 2.0 ev
 
 from __future__ import annotations
 
-import base64
+import binascii
+import json
+import random
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
 from .. import aws
@@ -18,11 +19,12 @@ from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS, business_json
 from ..registry import Option, Options
 from ..timefmt import clf, epoch_ms
 
+_T = TypeVar("_T")
 # Lambda's synchronous request payload limit: what a front door can pass on, whatever its own.
 LAMBDA_PAYLOAD_LIMIT = (6_291_456, "Lambda accepts request payloads up to 6,291,456 bytes (6 MB)")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 # How often each verb shows up when none is given: mostly reads, some writes.
-_METHOD_WEIGHTS = ("GET",) * 10 + ("POST",) * 5 + ("PUT", "PATCH", "DELETE", "DELETE", "OPTIONS")
+METHOD_WEIGHTS = ("GET",) * 10 + ("POST",) * 5 + ("PUT", "PATCH", "DELETE", "DELETE", "OPTIONS")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 _TEXT_TYPES = ("application/json", "application/javascript", "application/xml")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -58,9 +60,111 @@ USER_AGENTS = (
     ),
     ("Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0", "browser"),
 )
-_QUERY_NAMES = ("limit", "page", "sort", "status", "q", "fields", "cursor")
 _STATUSES = ("active", "pending", "archived", "shipped")
 _TAGS = ("new", "sale", "featured", "eco")
+# Two different tags, as (first, second) index pairs: one draw instead of rng.sample.
+_TAG_PAIRS = tuple((a, b) for a in range(len(_TAGS)) for b in range(len(_TAGS)) if a != b)
+# the first octets aws.ipv4 draws from: public ranges of large networks
+_FIRST_OCTETS = ("3", "13", "18", "34", "35", "44", "52", "54", "63", "72", "98", "99", "203")
+_OCTETS = tuple(str(i) for i in range(256))
+# A query string value percent-encoding leaves alone (quote(safe="") keeps these).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps builds one per call
+
+
+# --- fast draws -----------------------------------------------------------------------------
+# A builder draws its small choices as bits of one getrandbits() and indexes tables with them;
+# ids are random bytes mapped onto an alphabet by one bytes.translate (a byte's value modulo
+# the alphabet's size): one C call per id instead of one Python-level draw per character. The
+# first 256 % n entries come out a little more often, which nothing that reads them can see.
+
+
+def by_byte(choices: tuple[_T, ...]) -> tuple[_T, ...]:
+    """256 entries cycling through ``choices``: ``table[bits & 255]`` picks one with a single
+    subscript."""
+    return tuple(choices[i % len(choices)] for i in range(256))
+
+
+METHOD_BY_BYTE = by_byte(METHOD_WEIGHTS)
+
+
+def _table(alphabet: str) -> bytes:
+    return bytes(ord(alphabet[i % len(alphabet)]) for i in range(256))
+
+
+LOWER_DIGITS = _table(aws.LOWER_DIGITS)
+UPPER_DIGITS = _table(aws.UPPER_DIGITS)
+ALNUM = _table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def chars(rng: random.Random, length: int, table: bytes = ALNUM) -> str:
+    """``length`` characters of the alphabet ``table`` was made from (see ``_table``)."""
+    return rng.getrandbits(8 * length).to_bytes(length, "little").translate(table).decode()
+
+
+def b64(raw: bytes) -> str:
+    """Standard base64 text of ``raw`` (binascii directly: base64.b64encode wraps it)."""
+    return binascii.b2a_base64(raw, newline=False).decode()
+
+
+def b64url(raw: bytes) -> str:
+    """URL-safe base64 without padding, as JWTs carry their parts."""
+    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode()
+
+
+def client_ip(rng: random.Random) -> str:
+    """A public-looking IPv4 address from one 32-bit draw (aws.ipv4's ranges)."""
+    return ip_from_bits(rng.getrandbits(32))
+
+
+def ip_from_bits(bits: int) -> str:
+    """A public-looking IPv4 address from 32 random bits."""
+    first = _FIRST_OCTETS[(bits >> 24) % len(_FIRST_OCTETS)]
+    o = _OCTETS  # strings already: no int formatting per address
+    return f"{first}.{o[bits >> 16 & 255]}.{o[bits >> 8 & 255]}.{o[1 + (bits & 255) % 254]}"
+
+
+def hex_bytes(rng: random.Random, n: int) -> str:
+    """``rng.randbytes(n).hex()`` (the same digits) without randbytes' Python-level frame."""
+    return rng.getrandbits(8 * n).to_bytes(n, "little").hex()
+
+
+def _uuid_masks(count: int) -> tuple[int, int]:
+    """(keep, set) masks turning 36 * count random bytes into the bytes _UUID_TEXT maps onto
+    ``count`` version-4 UUIDs: each byte keeps 4 random bits (a hex digit), the variant's 2,
+    the dashes and the version digit are set."""
+    keep = fixed = 0
+    for at in range(36 * count):
+        i, shift = at % 36, 8 * at
+        if i in (8, 13, 18, 23):
+            fixed |= 16 << shift  # "-"
+        elif i == 14:
+            fixed |= 4 << shift  # version 4
+        elif i == 19:
+            keep |= 3 << shift
+            fixed |= 8 << shift  # variant 10xx: 8, 9, a or b
+        else:
+            keep |= 15 << shift
+    return keep, fixed
+
+
+_UUID_TEXT = bytes(b"0123456789abcdef-".ljust(256, b"0"))
+_UUID_MASKS = (_uuid_masks(1), _uuid_masks(2), _uuid_masks(3), _uuid_masks(4))
+
+
+def uuid4s(rng: random.Random, count: int = 1) -> str:
+    """``count`` (1 to 4) version-4 UUIDs, concatenated (36 characters each), from one draw
+    and one bytes.translate: a few C calls instead of a dozen slices per UUID."""
+    keep, fixed = _UUID_MASKS[count - 1]
+    n = 36 * count
+    raw = (rng.getrandbits(8 * n) & keep | fixed).to_bytes(n, "little")
+    return raw.translate(_UUID_TEXT).decode()
+
+
+def utc_iso(t: datetime) -> str:
+    """``2025-03-25T14:07:39.936000+00:00``-style text of ``t`` in UTC (one C call)."""
+    return (t if t.tzinfo is UTC else t.astimezone(UTC)).isoformat()
 
 
 def request_options(*, max_body: str, binary: str) -> tuple[Option, ...]:
@@ -86,51 +190,209 @@ def request_options(*, max_body: str, binary: str) -> tuple[Option, ...]:
     )
 
 
-@dataclass
-class Request:
-    """One client request as the front door received it; names keep the client's casing."""
+# The names our own code sends headers under, by lower-case name (Request keeps only values).
+HEADER_NAMES = {
+    name.lower(): name
+    for name in (
+        "Accept", "Accept-Encoding", "Accept-Language", "Authorization",
+        "CloudFront-Forwarded-Proto", "CloudFront-Is-Desktop-Viewer", "CloudFront-Is-Mobile-Viewer",
+        "CloudFront-Is-SmartTV-Viewer", "CloudFront-Is-Tablet-Viewer", "CloudFront-Viewer-ASN",
+        "CloudFront-Viewer-Country", "Content-Length", "Content-Type", "Cookie", "Host", "Origin",
+        "Sec-WebSocket-Extensions", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "User-Agent",
+        "Via", "X-Amz-Cf-Id", "X-Amz-Content-Sha256", "X-Amz-Date", "X-Amz-Security-Token",
+        "X-Amzn-Lattice-Network", "X-Amzn-Lattice-Target", "X-Amzn-Tls-Cipher-Suite",
+        "X-Amzn-Tls-Version", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port",
+        "X-Forwarded-Proto", "x-api-key",
+    )
+}  # fmt: skip
 
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    source_ip: str
-    user_agent: str
-    body: bytes | None
-    was_bytes: bool
-    content_type: str | None
-    body_limit: tuple[int, str]
-    headers: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    dropped: set[str] = field(default_factory=set)
+
+class Request:
+    """One client request as the front door received it.
+
+    ``headers`` holds what the client and the front door send by default (lower-case name ->
+    value; the name as sent is in ``HEADER_NAMES``), ``user`` the caller's headers over them
+    (lower-case name -> (name as given, values), or None to drop a default). The event's views
+    (``lower_last``, ``lower_joined``, ``named``...) merge both, sorted by name as most front
+    doors list them.
+    """
+
+    # a plain class with slots, its defaults a plain dict of str: building one per event is a
+    # good part of a small event's cost
+    __slots__ = (
+        "body",
+        "body_limit",
+        "content_type",
+        "headers",
+        "method",
+        "names",
+        "path",
+        "query",
+        "source_ip",
+        "user",
+        "user_agent",
+        "was_bytes",
+        "wire_query",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        source_ip: str,
+        user_agent: str,
+        body: bytes | None,
+        was_bytes: bool,
+        content_type: str | None,
+        body_limit: tuple[int, str],
+        wire_query: list[tuple[str, str]] | None = None,
+        user: dict[str, tuple[str, list[str]] | None] | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.query = query
+        # the query as sent on the wire: percent-encoded
+        self.wire_query = encode_query(query) if wire_query is None else wire_query
+        self.source_ip = source_ip
+        self.user_agent = user_agent
+        self.body = body
+        self.was_bytes = was_bytes
+        self.content_type = content_type
+        self.body_limit = body_limit
+        self.headers: dict[str, str] = {}
+        self.user: dict[str, tuple[str, list[str]] | None] = {} if user is None else user
+        self.names: dict[str, str] | None = None  # names outside HEADER_NAMES, when added
 
     def add(self, name: str, value: str) -> None:
-        """Add a header the front door or client sends, unless the caller set or dropped it."""
+        """Add a header the front door or client sends, unless it is there already (the
+        caller's headers, set or dropped, win over it when the event is made)."""
         key = name.lower()
-        if key not in self.headers and key not in self.dropped:
-            self.headers[key] = (name, [value])
+        if key in self.headers:
+            return
+        self.headers[key] = value
+        if HEADER_NAMES.get(key) != name:
+            if self.names is None:
+                self.names = {}
+            self.names[key] = name
+
+    def add_defaults(self, headers: dict[str, str]) -> None:
+        """``add`` for many headers named in HEADER_NAMES (lower-case name -> value), in one
+        dict update; ``headers`` becomes the request's."""
+        headers.update(self.headers)  # what the request has already wins
+        self.headers = headers
+
+    def set(self, name: str, value: str) -> None:
+        """Set a header whatever the caller gave (what a front door rewrites)."""
+        self.user.pop(name.lower(), None)
+        self.headers[name.lower()] = value
+        if HEADER_NAMES.get(name.lower()) != name:
+            if self.names is None:
+                self.names = {}
+            self.names[name.lower()] = name
 
     def header(self, name: str) -> str | None:
-        entry = self.headers.get(name.lower())
-        return entry[1][-1] if entry else None
+        """The (last) value of a header, or None."""
+        key = name.lower()
+        if key in self.user:
+            entry = self.user[key]
+            return entry[1][-1] if entry else None
+        return self.headers.get(key)
+
+    def header_names(self) -> Mapping[str, str]:
+        """The name each default header is sent under, by lower-case name."""
+        return HEADER_NAMES if self.names is None else {**HEADER_NAMES, **self.names}
+
+    def merged(self) -> dict[str, tuple[str, list[str]]]:
+        """Every header: lower-case name -> (name as sent, values), unsorted."""
+        names = self.header_names()
+        out = {key: (names[key], [value]) for key, value in self.headers.items()}
+        for key, entry in self.user.items():
+            if entry is None:
+                out.pop(key, None)
+            else:
+                out[key] = entry
+        return out
 
     def sorted_headers(self, lower: bool) -> list[tuple[str, list[str]]]:
         """Headers sorted by name, as AWS lists them; ``lower`` lower-cases the names."""
-        items = sorted(self.headers.items())
-        return [(key if lower else name, values) for key, (name, values) in items]
+        merged = self.merged()
+        if lower:  # (sorting the names alone is several times faster than sorting the items)
+            return [(key, merged[key][1]) for key in sorted(merged)]
+        return [merged[key] for key in sorted(merged)]
+
+    def lower_last(self) -> dict[str, str]:
+        """lower-case name -> last value (ALB single-value mode)."""
+        if not self.user:
+            h = self.headers
+            return {key: h[key] for key in sorted(h)}
+        merged = self.merged()
+        return {key: merged[key][1][-1] for key in sorted(merged)}
+
+    def lower_joined(self, skip: str = "", *, ordered: bool = True) -> dict[str, str]:
+        """lower-case name -> values joined by commas (payload 2.0), without ``skip``;
+        ``ordered=False`` keeps the order they were added in (as function URLs and VPC
+        Lattice pass them on), which also saves the sort."""
+        if not self.user:
+            h = self.headers
+            if not ordered:
+                out = dict(h)
+                out.pop(skip, None)
+                return out
+            if skip in h:
+                return {key: h[key] for key in sorted(h) if key != skip}
+            return {key: h[key] for key in sorted(h)}
+        merged = self.merged()
+        keys = sorted(merged) if ordered else merged
+        return {key: ",".join(merged[key][1]) for key in keys if key != skip}
+
+    def lower_lists(self, *, ordered: bool = True) -> dict[str, list[str]]:
+        """lower-case name -> every value (ALB multi-value mode, VPC Lattice v2)."""
+        if not self.user:
+            h = self.headers
+            if not ordered:
+                return {key: [value] for key, value in h.items()}
+            return {key: [h[key]] for key in sorted(h)}
+        merged = self.merged()
+        return {key: list(merged[key][1]) for key in (sorted(merged) if ordered else merged)}
+
+    def named(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """(name as sent -> last value, name as sent -> every value): payload 1.0's headers
+        and multiValueHeaders."""
+        if not self.user:
+            h, names = self.headers, self.header_names()
+            single = {names[k]: h[k] for k in sorted(h)}
+            return single, {name: [value] for name, value in single.items()}
+        merged = self.merged()
+        items = [merged[key] for key in sorted(merged)]
+        return {n: values[-1] for n, values in items}, {n: list(values) for n, values in items}
 
     def cookie_list(self) -> list[str]:
         """The ``cookies`` list of payload 2.0: every Cookie header split on ';'."""
-        entry = self.headers.get("cookie")
-        if not entry:
+        entry = self.user.get("cookie")
+        if entry:
+            values = entry[1]
+        elif "cookie" in self.headers:
+            values = [self.headers["cookie"]]
+        else:
             return []
-        return [c.strip() for value in entry[1] for c in value.split(";") if c.strip()]
+        return [c.strip() for value in values for c in value.split(";") if c.strip()]
+
+    def query_string(self) -> str:
+        """The raw query string: percent-encoded pairs joined by '&'."""
+        return "&".join([f"{k}={v}" for k, v in self.wire_query])
 
 
 def draw_method(ctx: BuildContext) -> str:
-    return aws.pick(ctx.rng, _METHOD_WEIGHTS)
+    return METHOD_WEIGHTS[int(ctx.rng.random() * len(METHOD_WEIGHTS))]
 
 
 def dns_suffix(partition: str) -> str:
-    return "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return DNS_SUFFIX.get(partition, "amazonaws.com")
+
+
+# the domain AWS service endpoints have, per partition
+DNS_SUFFIX = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
 
 
 def check_path(ctx: BuildContext, path: str) -> str:
@@ -160,7 +422,7 @@ def check_stage(ctx: BuildContext, stage: str, *, allow_default: bool) -> str:
 
 def check_api_id(ctx: BuildContext, api_id: str | None) -> str:
     if api_id is None:
-        return aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
+        return chars(ctx.rng, 10, LOWER_DIGITS)
     if not _API_ID.match(api_id):
         ctx.fail("api_id", f"{api_id!r} is not an API id: 10 lower-case letters or digits")
     return api_id
@@ -176,12 +438,14 @@ def check_string_map(ctx: BuildContext, option: str, values: Mapping[Any, Any]) 
 
 def apigw_id(ctx: BuildContext) -> str:
     """An id of the ``JKJaXmPLvHcESHA=`` kind (HTTP API requestId, REST extendedRequestId)."""
-    return base64.urlsafe_b64encode(ctx.rng.randbytes(11)).decode()
+    raw = ctx.rng.getrandbits(88).to_bytes(11, "little")
+    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).decode()
 
 
 def trace_header(ctx: BuildContext) -> str:
     """``X-Amzn-Trace-Id`` as a front door adds it: Root=1-<epoch seconds hex>-<24 hex>."""
-    return f"Root=1-{int(ctx.time.timestamp()):08x}-{ctx.hex(24)}"
+    ids = ctx.rng.getrandbits(96).to_bytes(12, "little").hex()
+    return f"Root=1-{int(ctx.time.timestamp()):08x}-{ids}"
 
 
 # --- the client request -------------------------------------------------------------------
@@ -195,63 +459,100 @@ def build_request(
     *,
     body_limit: tuple[int, str],
     edge: bool = False,
+    default_query: list[tuple[str, str]] | None = None,
 ) -> Request:
-    """The client's request from the options: user headers over realistic defaults."""
+    """The client's request from the options: user headers over realistic defaults.
+    ``default_query`` replaces the query string drawn for a GET when none is given."""
     rng = ctx.rng
-    user = _user_headers(ctx, o.headers or {})
-    if o.given("query"):
-        query = _query(ctx, o.query) if o.query is not None else []
+    # the request's small random choices, a few bits each, from one draw (see _DICE)
+    dice = rng.getrandbits(96)
+    user = _user_headers(ctx, o.headers) if o.headers else {}
+    if o.query is not None:
+        query = _query(ctx, o.query)
+        wire = encode_query(query)
+    elif default_query is not None:
+        query = [] if o.given("query") else default_query
+        wire = encode_query(query)
+    elif method == "GET" and dice >> 48 & 1 and not o.given("query"):  # (query=None: none)
+        query, wire = _default_query(dice >> 49)
     else:
-        query = _default_query(ctx, method)
-    agent, kind = _user_agent(ctx, o, user)
-    source_ip = _source_ip(ctx, o, user, edge)
-    body, was_bytes = _body(ctx, o, method, body_limit)
-    content_type = _content_type(user, body, was_bytes)
-    req = Request(method, path, query, source_ip, agent, body, was_bytes, content_type, body_limit)
-    for key, entry in user.items():
-        if entry is None:
-            req.dropped.add(key)
-        else:
-            req.headers[key] = entry
-    _add_cookies(ctx, req, o.cookies, kind)
+        query, wire = [], []
+    if user or o.user_agent is not None:
+        agent, kind = _user_agent(ctx, o, user)
+    else:
+        agent, kind = USER_AGENTS[(dice >> 32 & 255) % len(USER_AGENTS)]
+    if user or o.source_ip is not None:
+        source_ip = _source_ip(ctx, o, user, edge, dice & 0xFFFFFFFF)
+    else:
+        source_ip = ip_from_bits(dice & 0xFFFFFFFF)
+    if o.body is not None:
+        body, was_bytes = _given_body(ctx, o.body, body_limit)
+    elif method in _BODY_METHODS and not o.given("body"):  # (body=None: none)
+        body, was_bytes = business_json(rng).encode(), False
+    else:
+        body, was_bytes = None, False
+    if user or o.body is not None:
+        content_type = _content_type(user, body, was_bytes)
+    else:  # drawn: JSON, or no body
+        content_type = None if body is None else "application/json"
+    req = Request(
+        method, path, query, source_ip, agent, body, was_bytes, content_type, body_limit, wire, user
+    )
+    headers = req.headers
+    if o.cookies is not None:
+        _add_cookies(req, _given_cookies(ctx, o.cookies))
+    elif kind == "browser" and dice >> 40 & 7 < 3 and user.get("cookie", True):  # 3 in 8
+        theme = "dark" if dice >> 43 & 1 else "light"
+        _add_cookies(req, [f"session_id={hex_bytes(rng, 16)}", f"theme={theme}"])
     if kind == "browser":
-        req.add("Accept", "application/json, text/plain, */*")
-        req.add("Accept-Encoding", "gzip, deflate, br")
-        req.add("Accept-Language", aws.pick(rng, ("en-US,en;q=0.9", "de-DE,de;q=0.8", "fr-FR")))
+        headers["accept"] = "application/json, text/plain, */*"
+        headers["accept-encoding"] = "gzip, deflate, br"
+        headers["accept-language"] = _LANGUAGES[(dice >> 44 & 15) % len(_LANGUAGES)]
     else:
-        req.add("Accept", "*/*")
-        req.add("Accept-Encoding", "gzip, deflate")
-    req.add("User-Agent", agent)
+        headers["accept"] = "*/*"
+        headers["accept-encoding"] = "gzip, deflate"
+    headers["user-agent"] = agent
     if body is not None:
-        declared = req.header("content-length")
-        if declared is not None and declared != str(len(body)):
+        length = headers["content-length"] = str(len(body))
+        declared = req.header("content-length") if user else None
+        if declared is not None and declared != length:
             ctx.fail(
                 "headers",
-                f"Content-Length {declared} but the body has {len(body)} "
+                f"Content-Length {declared} but the body has {length} "
                 "bytes; leave Content-Length out and it is computed",
             )
-        req.add("Content-Length", str(len(body)))
         if content_type is not None:
-            req.add("Content-Type", content_type)
+            headers["content-type"] = content_type
     return req
+
+
+# _DICE, the bits of build_request's one draw: 0-31 the client address, 32-39 the user agent,
+# 40-42 whether a browser sends cookies, 43 its theme cookie, 44-47 its Accept-Language, 48
+# whether a GET has a query string, 49-95 the query string's parameters and values.
+
+_LANGUAGES = ("en-US,en;q=0.9", "de-DE,de;q=0.8", "fr-FR")
 
 
 def add_forwarding(
     ctx: BuildContext, req: Request, host: str, *, proto: str = "https", port: int = 443
 ) -> None:
     """The headers every front door adds: Host, X-Forwarded-*, X-Amzn-Trace-Id."""
-    given_host = req.header("host")
+    given_host = req.header("host") if req.user else None
     if given_host is not None and given_host.lower() != host:
         ctx.fail(
             "headers",
             f"Host {given_host!r} but the request went to {host!r}; "
             "leave Host out, or give the domain name option instead",
         )
-    req.add("Host", host)
-    req.add("X-Amzn-Trace-Id", trace_header(ctx))
-    req.add("X-Forwarded-For", req.source_ip)
-    req.add("X-Forwarded-Port", str(port))
-    req.add("X-Forwarded-Proto", proto)
+    req.add_defaults(
+        {
+            "host": host,
+            "x-amzn-trace-id": trace_header(ctx),
+            "x-forwarded-for": req.source_ip,
+            "x-forwarded-port": "443" if port == 443 else str(port),
+            "x-forwarded-proto": proto,
+        }
+    )
 
 
 def host_from_headers(ctx: BuildContext, o: Options, option: str) -> str | None:
@@ -271,8 +572,8 @@ def body_text(ctx: BuildContext, req: Request, base64_encoded: bool) -> str | No
     if req.body is None:
         return None
     if not base64_encoded:
-        return req.body.decode("utf-8", errors="replace")
-    text = base64.b64encode(req.body).decode()
+        return req.body.decode("utf-8", "replace")
+    text = b64(req.body)
     if len(text) > req.body_limit[0]:
         ctx.fail(
             "body", f"{len(req.body):,} bytes are {len(text):,} in base64; {req.body_limit[1]}"
@@ -288,6 +589,8 @@ def is_text_type(content_type: str | None) -> bool:
     arrives base64-encoded, a missing Content-Type included)."""
     if not content_type:
         return False
+    if content_type == "application/json":  # what most requests send
+        return True
     media = content_type.split(";", 1)[0].strip().lower()
     return media.startswith("text/") or media in _TEXT_TYPES
 
@@ -298,6 +601,8 @@ def text_rule_base64(req: Request) -> bool:
         return False
     if not is_text_type(req.content_type):
         return True
+    if not req.was_bytes:  # text the caller gave, or drawn: valid UTF-8
+        return False
     try:
         req.body.decode("utf-8")
     except UnicodeDecodeError:
@@ -307,18 +612,24 @@ def text_rule_base64(req: Request) -> bool:
 
 def encode_query(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Query pairs percent-encoded as a client sends them on the wire."""
-    return [(quote(k, safe=""), quote(v, safe="")) for k, v in pairs]
+    return [(_quote(k), _quote(v)) for k, v in pairs]
 
 
-def raw_query_string(pairs: list[tuple[str, str]]) -> str:
-    return "&".join(f"{k}={v}" for k, v in encode_query(pairs))
+def _quote(text: str) -> str:
+    """``quote(text, safe="")``, skipped for text it would leave as it is."""
+    if text.isascii() and (text.isalnum() or _UNRESERVED.fullmatch(text)):
+        return text
+    return quote(text, safe="")
 
 
 def grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """name -> every value, in the order the client sent them."""
     out: dict[str, list[str]] = {}
     for name, value in pairs:
-        out.setdefault(name, []).append(value)
+        if name in out:
+            out[name].append(value)
+        else:
+            out[name] = [value]
     return out
 
 
@@ -371,26 +682,45 @@ def _query(ctx: BuildContext, query: Mapping[Any, Any]) -> list[tuple[str, str]]
     return pairs
 
 
-def _default_query(ctx: BuildContext, method: str) -> list[tuple[str, str]]:
-    rng = ctx.rng
-    if method != "GET" or rng.random() < 0.5:
-        return []
-    names = rng.sample(_QUERY_NAMES, 1 + int(rng.random() * 2))
-    pairs = []
-    for name in names:
-        if name == "limit":
-            pairs.append((name, aws.pick(rng, ("10", "20", "25", "50", "100"))))
-        elif name == "page":
-            pairs.append((name, str(1 + int(rng.random() * 20))))
-        elif name == "status":
-            pairs.append((name, aws.pick(rng, _STATUSES)))
-        elif name == "q":
-            pairs.append((name, f"{aws.pick(rng, FIRST_NAMES)} {aws.pick(rng, LAST_NAMES)}"))
-        else:
-            pairs.append((name, aws.pick(rng, ("createdAt", "-updatedAt", "name", "id,name"))))
-    if rng.random() < 0.3:  # a repeated parameter, the case multi-value maps exist for
-        pairs.extend(("tag", t) for t in rng.sample(_TAGS, 2))
-    return pairs
+def _wire_values(texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((text, quote(text, safe="")) for text in texts)
+
+
+_ORDERINGS = _wire_values(("createdAt", "-updatedAt", "name", "id,name"))
+# (parameter, its (value, value percent-encoded) choices), encoded once here: quote() is slow
+_QUERY_PARAMETERS = (
+    ("limit", _wire_values(("10", "20", "25", "50", "100"))),
+    ("page", _wire_values(str(n) for n in range(1, 21))),
+    ("sort", _ORDERINGS),
+    ("status", _wire_values(_STATUSES)),
+    ("q", _wire_values(f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES)),
+    ("fields", _ORDERINGS),
+    ("cursor", _ORDERINGS),
+)
+
+
+def _default_query(bits: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A drawn query string (decoded pairs, pairs as sent) from 47 random bits: one or two
+    parameters, sometimes a repeated one (the case multi-value maps exist for)."""
+    n = len(_QUERY_PARAMETERS)
+    first = (bits & 255) % n
+    chosen = [first]
+    if bits >> 8 & 1:  # a second, different parameter
+        chosen.append((first + 1 + (bits >> 9 & 255) % (n - 1)) % n)
+    bits >>= 17
+    query, wire = [], []
+    for index in chosen:
+        name, values = _QUERY_PARAMETERS[index]
+        value, sent = values[(bits & 255) % len(values)]
+        bits >>= 8
+        query.append((name, value))
+        wire.append((name, sent))
+    if bits & 15 < 5:  # 5 in 16
+        a, b = _TAG_PAIRS[(bits >> 4 & 255) % len(_TAG_PAIRS)]
+        tags = [("tag", _TAGS[a]), ("tag", _TAGS[b])]  # plain words: sent as they are
+        query += tags
+        wire += tags
+    return query, wire
 
 
 def _user_agent(
@@ -410,11 +740,18 @@ def _user_agent(
 
 
 def _source_ip(
-    ctx: BuildContext, o: Options, user: Mapping[str, tuple[str, list[str]] | None], edge: bool
+    ctx: BuildContext,
+    o: Options,
+    user: Mapping[str, tuple[str, list[str]] | None],
+    edge: bool,
+    bits: int,
 ) -> str:
+    """The client address: given, the client's end of a given X-Forwarded-For, or drawn."""
+    entry = user.get("x-forwarded-for")
+    if entry is None and o.source_ip is None:  # nothing given to check
+        return ip_from_bits(bits)
     import ipaddress  # only needed when a caller passes addresses
 
-    entry = user.get("x-forwarded-for")
     forwarded = [a.strip() for v in entry[1] for a in v.split(",")] if entry else []
     for address in ([o.source_ip] if o.source_ip else []) + forwarded:
         try:
@@ -432,18 +769,12 @@ def _source_ip(
         return str(o.source_ip)
     if forwarded:  # the client is the first entry behind CloudFront, else the last hop
         return forwarded[0] if edge else forwarded[-1]
-    return aws.ipv4(ctx.rng)
+    return ip_from_bits(bits)
 
 
-def _body(
-    ctx: BuildContext, o: Options, method: str, limit: tuple[int, str]
+def _given_body(
+    ctx: BuildContext, body: str | bytes, limit: tuple[int, str]
 ) -> tuple[bytes | None, bool]:
-    if o.given("body"):
-        body: str | bytes | None = o.body
-    else:
-        body = business_json(ctx.rng) if method in _BODY_METHODS else None
-    if body is None:
-        return None, False
     raw = body if isinstance(body, bytes) else body.encode()
     if len(raw) > limit[0]:
         ctx.fail("body", f"{len(raw):,} bytes; {limit[1]}")
@@ -463,37 +794,41 @@ def _content_type(
     return "application/json" if body[:1] in (b"{", b"[") else "text/plain; charset=utf-8"
 
 
-def _add_cookies(ctx: BuildContext, req: Request, cookies: Any, kind: str) -> None:
+def _add_cookies(req: Request, pairs: list[str]) -> None:
+    """Add 'name=value' pairs to the Cookie header (one header, '; '-separated): the
+    caller's, if it gave one, else a new one (given cookies outrank a dropped header)."""
+    if not pairs:
+        return
+    entry = req.user.get("cookie")
+    if entry:
+        entry[1][-1] = "; ".join([entry[1][-1], *pairs])
+    else:
+        req.user.pop("cookie", None)
+        req.headers["cookie"] = "; ".join(pairs)
+
+
+def _given_cookies(ctx: BuildContext, cookies: dict[Any, Any] | list[Any]) -> list[str]:
     pairs: list[str] = []
     if isinstance(cookies, dict):
         for name, value in cookies.items():
             if not isinstance(name, str) or not _TOKEN.match(name) or not isinstance(value, str):
                 ctx.fail("cookies", f"{name!r}: {value!r}; names are HTTP tokens, values str")
             pairs.append(f"{name}={value}")
-    elif isinstance(cookies, list):
+    else:
         for item in cookies:
             if not isinstance(item, str) or "=" not in item:
                 ctx.fail("cookies", f"{item!r} is not a 'name=value' str")
             pairs.append(item)
-    elif kind == "browser" and ctx.rng.random() < 0.4 and "cookie" not in req.dropped:
-        pairs = [f"session_id={ctx.hex(32)}", f"theme={aws.pick(ctx.rng, ('light', 'dark'))}"]
     for pair in pairs:
         if ";" in pair or any(c in pair for c in "\r\n\0"):
             ctx.fail("cookies", f"{pair!r} holds ';' or a line break")
-    if not pairs:
-        return
-    existing = req.headers.get("cookie")
-    if existing:
-        existing[1][-1] = "; ".join([existing[1][-1], *pairs])
-    else:
-        req.headers["cookie"] = ("Cookie", ["; ".join(pairs)])
+    return pairs
 
 
 # --- routes and path parameters -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """A resource or route path template, the request path it matched, and the parameters."""
 
     template: str
@@ -553,6 +888,8 @@ def resolve_route(
 ) -> Route:
     """Template, path and path parameters agreeing with each other; whatever is not given is
     derived from the rest (greedy ``{proxy+}`` catches a bare path) or drawn from the seed."""
+    if template is None and o.path is None and not o.path_parameters:
+        return random_route(ctx, method)
     path = check_path(ctx, o.path) if o.path is not None else None
     given = check_string_map(ctx, "path_parameters", o.path_parameters or {})
     if template is not None:
@@ -587,23 +924,51 @@ def resolve_route(
     return Route("/{proxy+}", path, {"proxy": path[1:]})
 
 
+# (collection, its item's parameter name): ("orders", "orderId")
+_NOUN_KEYS = by_byte(
+    tuple((noun, (noun[:-1] if noun.endswith("s") else noun) + "Id") for noun in NOUNS)
+)
+NOUN_BY_BYTE = by_byte(NOUNS)
+# route shapes per method (0 /things, 1 /things/{id}, 2 /things/{id}/sub, 3 /{proxy+})
+_ROUTE_SHAPES = {
+    method: by_byte(shapes)
+    for method, shapes in {"POST": (0, 2), "PUT": (1,), "PATCH": (1,), "DELETE": (1,)}.items()
+}
+_ANY_SHAPE = by_byte((0, 1, 2, 3))
+
+
 def random_route(ctx: BuildContext, method: str) -> Route:
     """A REST-style route fitting the method: collections for POST, items for PUT/PATCH/DELETE."""
-    rng = ctx.rng
-    noun = aws.pick(rng, NOUNS)
-    key = (noun[:-1] if noun.endswith("s") else noun) + "Id"
-    item = str(1 + int(rng.random() * 99999)) if rng.random() < 0.5 else ctx.uuid()
-    shapes = {"POST": (0, 2), "PUT": (1,), "PATCH": (1,), "DELETE": (1,)}.get(method, (0, 1, 2, 3))
-    shape = shapes[int(rng.random() * len(shapes))]
+    shape, noun, key, item, sub = _draw_route(ctx.rng, method)
     if shape == 0:
         return Route(f"/{noun}", f"/{noun}", {})
     if shape == 1:
         return Route(f"/{noun}/{{{key}}}", f"/{noun}/{item}", {key: item})
     if shape == 2:
-        sub = aws.pick(rng, NOUNS)
         return Route(f"/{noun}/{{{key}}}/{sub}", f"/{noun}/{item}/{sub}", {key: item})
     rest = f"{noun}/{item}"
     return Route("/{proxy+}", f"/{rest}", {"proxy": rest})
+
+
+def random_path(ctx: BuildContext, method: str) -> str:
+    """The path of a ``random_route``, for sources that have no route template."""
+    shape, noun, _, item, sub = _draw_route(ctx.rng, method)
+    if shape == 0:
+        return f"/{noun}"
+    if shape == 2:
+        return f"/{noun}/{item}/{sub}"
+    return f"/{noun}/{item}"
+
+
+def _draw_route(rng: random.Random, method: str) -> tuple[int, str, str, str, str]:
+    """(shape, collection, item parameter name, item id, sub-collection) from one draw."""
+    bits = rng.getrandbits(64)
+    noun, key = _NOUN_KEYS[bits & 255]
+    shape = _ROUTE_SHAPES.get(method, _ANY_SHAPE)[bits >> 8 & 255]
+    if shape == 0:
+        return 0, noun, key, "", ""
+    item = uuid4s(rng) if bits >> 16 & 1 else str(1 + (bits >> 17 & 0xFFFFFF) % 99999)
+    return shape, noun, key, item, NOUN_BY_BYTE[bits >> 48 & 255]
 
 
 def _fill(ctx: BuildContext, segments: list[tuple[str, bool, bool]], given: dict[str, str]) -> str:
@@ -666,41 +1031,54 @@ def _derive_template(ctx: BuildContext, path: str, given: dict[str, str]) -> str
 # --- callers and authorizers --------------------------------------------------------------
 
 
-def user_pool_id(ctx: BuildContext) -> str:
-    return f"{ctx.region}_{aws.chars(ctx.rng, 9)}"
-
-
-def jwt_claims(ctx: BuildContext, *, access_token: bool) -> dict[str, Any]:
-    """The claims of a Cognito user-pool token issued before the request (epoch seconds)."""
+def token_claims(
+    ctx: BuildContext, *, access_token: bool, given: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], str]:
+    """(claims, JWT) of a Cognito user-pool token issued before the request, ``given`` claims
+    over the drawn ones. Drawn claims are written as JSON directly: json.dumps of them costs
+    more than the rest of the token."""
     rng = ctx.rng
-    first, last = aws.pick(rng, FIRST_NAMES), aws.pick(rng, LAST_NAMES)
-    sub = ctx.uuid()
-    issued = int((ctx.time - timedelta(seconds=60 + int(rng.random() * 3000))).timestamp())
-    auth_time = issued - int(rng.random() * 86400)
-    client_id = aws.chars(rng, 26, aws.LOWER_DIGITS)
-    claims: dict[str, Any] = {
-        "sub": sub,
-        "iss": f"https://cognito-idp.{ctx.region}.amazonaws.com/{user_pool_id(ctx)}",
-    }
+    u = uuid4s(rng, 4)
+    sub, origin_jti, event_id, jti = u[:36], u[36:72], u[72:108], u[108:]
+    bits = rng.getrandbits(64)
+    issued = int(ctx.time.timestamp()) - 60 - (bits & 0xFFFF) % 3000
+    auth_time = issued - (bits >> 16 & 0x1FFFF) % 86400
+    raw = rng.getrandbits(280).to_bytes(35, "little")  # the app client id, the pool id's suffix
+    client_id = raw[:26].translate(LOWER_DIGITS).decode()
+    iss = (
+        f"https://cognito-idp.{ctx.region}.amazonaws.com/"
+        f"{ctx.region}_{raw[26:].translate(ALNUM).decode()}"
+    )
+    claims: dict[str, Any]
     if access_token:
-        claims |= {"client_id": client_id, "scope": "openid email profile", "username": sub}
+        claims = {"sub": sub, "iss": iss, "client_id": client_id,
+                  "scope": "openid email profile", "username": sub, "origin_jti": origin_jti,
+                  "event_id": event_id, "token_use": "access", "auth_time": auth_time,
+                  "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
+        payload = (
+            f'{{"sub":"{sub}","iss":"{iss}","client_id":"{client_id}",'
+            f'"scope":"openid email profile","username":"{sub}","origin_jti":"{origin_jti}",'
+            f'"event_id":"{event_id}","token_use":"access","auth_time":{auth_time},'
+            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
+        )
     else:
-        claims |= {
-            "aud": client_id,
-            "email_verified": True,
-            "cognito:username": sub,
-            "email": f"{first.lower()}.{last.lower()}@{aws.pick(rng, DOMAINS)}",
-        }
-    claims |= {
-        "origin_jti": ctx.uuid(),
-        "event_id": ctx.uuid(),
-        "token_use": "access" if access_token else "id",
-        "auth_time": auth_time,
-        "iat": issued,
-        "exp": issued + 3600,
-        "jti": ctx.uuid(),
-    }
-    return claims
+        first = FIRST_NAMES[(bits >> 33 & 255) % len(FIRST_NAMES)].lower()
+        last = LAST_NAMES[(bits >> 41 & 255) % len(LAST_NAMES)].lower()
+        email = f"{first}.{last}@{DOMAINS[(bits >> 49 & 255) % len(DOMAINS)]}"
+        claims = {"sub": sub, "iss": iss, "aud": client_id, "email_verified": True,
+                  "cognito:username": sub, "email": email, "origin_jti": origin_jti,
+                  "event_id": event_id, "token_use": "id", "auth_time": auth_time,
+                  "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
+        payload = (
+            f'{{"sub":"{sub}","iss":"{iss}","aud":"{client_id}","email_verified":true,'
+            f'"cognito:username":"{sub}","email":"{email}","origin_jti":"{origin_jti}",'
+            f'"event_id":"{event_id}","token_use":"id","auth_time":{auth_time},'
+            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
+        )
+    if given:
+        claims.update(given)
+        return claims, jwt_token(ctx, claims)
+    return claims, jwt_from_payload(ctx, payload)
 
 
 def stringify(value: Any, *, list_style: str) -> str:
@@ -718,10 +1096,10 @@ def iam_caller(ctx: BuildContext) -> dict[str, Any]:
     """A SigV4 caller using a role session's temporary credentials, in this account."""
     rng = ctx.rng
     role = f"{aws.pick(rng, NOUNS)}-client-role"
-    session = aws.pick(rng, ("botocore-session", "ci-deploy", "app-session")) + f"-{ctx.hex(8)}"
-    caller = f"{aws.iam_unique_id(rng, 'AROA')}:{session}"
+    session = f"{aws.pick(rng, _SESSIONS)}-{rng.randbytes(4).hex()}"
+    caller = f"AROA{chars(rng, 17, UPPER_DIGITS)}:{session}"  # the role's unique id
     return {
-        "accessKey": aws.access_key_id(rng, temporary=True),
+        "accessKey": "ASIA" + chars(rng, 16, UPPER_DIGITS),  # temporary credentials
         "accountId": ctx.account_id,
         "callerId": caller,
         "cognitoIdentity": None,
@@ -729,6 +1107,9 @@ def iam_caller(ctx: BuildContext) -> dict[str, Any]:
         "userArn": f"arn:{ctx.partition}:sts::{ctx.account_id}:assumed-role/{role}/{session}",
         "userId": caller,
     }
+
+
+_SESSIONS = ("botocore-session", "ci-deploy", "app-session")
 
 
 def merge_known(
@@ -772,6 +1153,7 @@ def payload_v2(
     stage_variables: dict[str, str] | None,
     keep_cookie_header: bool,
     base64_encoded: bool,
+    ordered: bool = True,
 ) -> dict[str, Any]:
     """A payload-2.0 event: lower-case headers joined by commas, cookies split out, optional
     collections omitted rather than null."""
@@ -779,22 +1161,18 @@ def payload_v2(
         "version": "2.0",
         "routeKey": route_key,
         "rawPath": raw_path,
-        "rawQueryString": raw_query_string(req.query),
+        "rawQueryString": req.query_string(),
     }
     cookies = req.cookie_list()
     if cookies:
         event["cookies"] = cookies
-    event["headers"] = {
-        name: ",".join(values)
-        for name, values in req.sorted_headers(lower=True)
-        if keep_cookie_header or name != "cookie"
-    }
+    event["headers"] = req.lower_joined("" if keep_cookie_header else "cookie", ordered=ordered)
     if req.query:
         event["queryStringParameters"] = {k: ",".join(v) for k, v in grouped(req.query).items()}
-    context: dict[str, Any] = {"accountId": account_id, "apiId": api_id}
-    if authorizer is not None:
-        context["authorizer"] = authorizer
-    context |= {
+    context: dict[str, Any] = {
+        "accountId": account_id,
+        "apiId": api_id,
+        "authorizer": authorizer,
         "domainName": domain,
         "domainPrefix": domain.split(".", 1)[0],
         "http": {
@@ -810,6 +1188,8 @@ def payload_v2(
         "time": clf(ctx.time),
         "timeEpoch": epoch_ms(ctx.time),
     }
+    if authorizer is None:
+        del context["authorizer"]
     event["requestContext"] = context
     body = body_text(ctx, req, base64_encoded)
     if body is not None:
@@ -824,20 +1204,20 @@ def payload_v2(
 
 def amz_date(t: datetime) -> str:
     """SigV4's ``X-Amz-Date``: 20230418T170146Z."""
-    return f"{t:%Y%m%dT%H%M%S}Z"
+    return utc_iso(t)[:19].replace("-", "").replace(":", "") + "Z"
 
 
 def jwt_token(ctx: BuildContext, claims: Mapping[str, Any]) -> str:
     """A JWT whose payload decodes to ``claims`` (the signature is random: nobody verifies it)."""
-    import json
+    return jwt_from_payload(ctx, _COMPACT_JSON(dict(claims)))
 
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
-    kid = base64.b64encode(ctx.rng.randbytes(32)).decode()
-    header = json.dumps({"kid": kid, "alg": "RS256"}, separators=(",", ":"))
-    payload = json.dumps(dict(claims), separators=(",", ":"))
-    return f"{b64(header.encode())}.{b64(payload.encode())}.{b64(ctx.rng.randbytes(256))}"
+def jwt_from_payload(ctx: BuildContext, payload: str) -> str:
+    """A JWT of the JSON text ``payload``, signed by a random RS256 key."""
+    rng = ctx.rng
+    raw = rng.getrandbits(2304).to_bytes(288, "little")  # the key id and the signature
+    header = f'{{"kid":"{b64(raw[:32])}","alg":"RS256"}}'  # base64 needs no escaping
+    return f"{b64url(header.encode())}.{b64url(payload.encode())}.{b64url(raw[32:])}"
 
 
 def sigv4_headers(
@@ -845,18 +1225,18 @@ def sigv4_headers(
 ) -> list[tuple[str, str]]:
     """What a SigV4-signing client sends: X-Amz-Date a moment before the request, the session
     token of temporary (ASIA) keys, and the Authorization header naming both."""
-    signed_at = ctx.time - timedelta(milliseconds=int(ctx.rng.random() * 1500))
+    rng = ctx.rng
+    signed_at = amz_date(ctx.time - timedelta(milliseconds=int(rng.random() * 1500)))
     key = str(caller.get("accessKey") or "")
-    headers = [("X-Amz-Date", amz_date(signed_at))]
+    headers = [("X-Amz-Date", signed_at)]
     if key.startswith("ASIA"):
-        token = "IQoJb3JpZ2luX2Vj" + base64.b64encode(ctx.rng.randbytes(600)).decode()
-        headers.append(("X-Amz-Security-Token", token))
-    scope = f"{signed_at:%Y%m%d}/{ctx.region}/{service}/aws4_request"
+        headers.append(("X-Amz-Security-Token", "IQoJb3JpZ2luX2Vj" + b64(rng.randbytes(600))))
+    scope = f"{signed_at[:8]}/{ctx.region}/{service}/aws4_request"
     headers.append(
         (
             "Authorization",
             f"AWS4-HMAC-SHA256 Credential={key}/{scope}, "
-            f"SignedHeaders={';'.join(signed)}, Signature={ctx.hex(64)}",
+            f"SignedHeaders={';'.join(signed)}, Signature={rng.randbytes(32).hex()}",
         )
     )
     return headers
@@ -865,8 +1245,15 @@ def sigv4_headers(
 def java_date(epoch_s: int) -> str:
     """``Thu Mar 12 19:03:58 UTC 2020``: how REST APIs render Cognito's iat/exp claims."""
     t = datetime.fromtimestamp(epoch_s, UTC)
-    month = _MONTHS[t.month - 1]
-    return f"{_DAYS[t.weekday()]} {month} {t:%d %H:%M:%S} UTC {t.year}"
+    iso = t.isoformat()
+    return f"{_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {iso[8:10]} {iso[11:19]} UTC {t.year}"
+
+
+def http_date(t: datetime) -> str:
+    """``Tue, 25 Mar 2025 14:07:39 GMT``: HTTP's Date and Last-Modified headers."""
+    t = t if t.tzinfo is UTC else t.astimezone(UTC)
+    iso = t.isoformat()
+    return f"{_DAYS[t.weekday()]}, {iso[8:10]} {_MONTHS[t.month - 1]} {iso[:4]} {iso[11:19]} GMT"
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -48,13 +48,13 @@ def tumbling_window(ctx: BuildContext, o: Options) -> Window | None:
     A window the caller pins without a ``time`` moves the event time next to it: inside the
     window, or just after it for the final invoke."""
     if o.tumbling_window is None and o.window_start is None and o.window_end is None:
-        for name in _WINDOW_ONLY:
-            if getattr(o, name) not in (None, False):
-                ctx.fail(
-                    name,
-                    "belongs to tumbling-window invokes; pass tumbling_window=<seconds> "
-                    "(1 to 900) or window_start/window_end",
-                )
+        if o.state is not None or o.is_final_invoke_for_window or o.is_window_terminated_early:
+            name = next(n for n in _WINDOW_ONLY if getattr(o, n) not in (None, False))
+            ctx.fail(
+                name,
+                "belongs to tumbling-window invokes; pass tumbling_window=<seconds> "
+                "(1 to 900) or window_start/window_end",
+            )
         return None
     window = _pinned_window(ctx, o) or _window_at(ctx, o)
     final = bool(o.is_final_invoke_for_window)
@@ -128,8 +128,7 @@ def _window_at(ctx: BuildContext, o: Options) -> Window:
 def arrival_times_ms(ctx: BuildContext, count: int, window: Window | None) -> list[int]:
     """Non-decreasing epoch-ms arrival times of ``count`` records read from one shard, all
     before the event time (and inside the window when there is one)."""
-    rng = ctx.rng
-    r = rng.random
+    r = ctx.rng.random
     newest = epoch_ms(ctx.time) - 150 - int(r() * 1200)  # poll and invoke latency
     if window is None:
         oldest = newest - int(count * (1 + r() * 30))
@@ -137,7 +136,9 @@ def arrival_times_ms(ctx: BuildContext, count: int, window: Window | None) -> li
         oldest = window.start * 1000
         newest = max(oldest, min(newest, window.end * 1000 - 1))
     span = newest - oldest + 1
-    return sorted(oldest + int(r() * span) for _ in range(count))
+    if count == 1:
+        return [oldest + int(r() * span)]
+    return sorted([oldest + int(r() * span) for _ in range(count)])
 
 
 def window_fields(

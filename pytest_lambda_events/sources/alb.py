@@ -19,34 +19,46 @@ _TARGET_GROUP_ARN = re.compile(r"^targetgroup/([^/]+)/[0-9a-f]{16}$")
 
 def build_alb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
+    bits = rng.getrandbits(72)  # the load balancer's own small choices, a few bits each
     given_arn = _check_target_group_arn(ctx, o) if o.target_group_arn is not None else None
-    group = _target_group(ctx, o.target_group_name)
-    host = _http.host_from_headers(ctx, o, "domain_name") or (
-        f"{aws.resource_name(rng, NOUNS)}-alb-{rng.randrange(10**9, 10**10)}"
-        f".{ctx.region}.elb.{_http.dns_suffix(ctx.partition)}"
-    )
-    method = o.method or _http.draw_method(ctx)
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+    if o.target_group_name is None:
+        group = f"{_http.NOUN_BY_BYTE[bits & 255]}-lambda-tg"
+    else:
+        group = _target_group(ctx, o.target_group_name)
+    host = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
+    if host is None:  # the load balancer's own DNS name
+        number = 1_000_000_000 + (bits >> 24 & 0xFFFFFFFFF) % 9_000_000_000
+        nouns = _http.NOUN_BY_BYTE
+        host = (
+            f"{nouns[bits >> 8 & 255]}-{nouns[bits >> 16 & 255]}-alb-{number}"
+            f".{ctx.region}.elb.{_http.dns_suffix(ctx.partition)}"
+        )
+    method = o.method or _http.METHOD_BY_BYTE[bits >> 64]
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
     req = _http.build_request(ctx, o, method, path, body_limit=BODY_LIMIT)
-    proto, port = ("https", 443) if rng.random() < 0.7 else ("http", 80)
-    _http.add_forwarding(ctx, req, host, proto=proto, port=port)
-    encoded = _http.text_rule_base64(req)
-    # ALB passes the query string on as received: still percent-encoded.
-    query = _http.grouped(_http.encode_query(req.query))
-    headers = req.sorted_headers(lower=True)
+    if bits >> 60 & 15 < 11:  # 11 in 16 listeners are HTTPS
+        _http.add_forwarding(ctx, req, host)
+    else:
+        _http.add_forwarding(ctx, req, host, proto="http", port=80)
+    encoded = req.body is not None and _http.text_rule_base64(req)
+    arn = given_arn or (
+        f"arn:{ctx.partition}:elasticloadbalancing:{ctx.region}:{ctx.account_id}:"
+        f"targetgroup/{group}/{_http.hex_bytes(rng, 8)}"
+    )
     event: dict[str, Any] = {
-        "requestContext": {"elb": {"targetGroupArn": given_arn or ctx.arn(
-            "elasticloadbalancing", f"targetgroup/{group}/{ctx.hex(16)}")}},
+        "requestContext": {"elb": {"targetGroupArn": arn}},
         "httpMethod": method,
         "path": path,
-    }  # fmt: skip
+    }
+    # ALB passes the query string on as received: still percent-encoded.
+    query = _http.grouped(req.wire_query) if req.wire_query else {}
     if o.multi_value_headers:
         event["multiValueQueryStringParameters"] = query
-        event["multiValueHeaders"] = dict(headers)
+        event["multiValueHeaders"] = req.lower_lists()
     else:  # single-value mode keeps the last of repeated names
-        event["queryStringParameters"] = {k: v[-1] for k, v in query.items()}
-        event["headers"] = {name: values[-1] for name, values in headers}
-    event["body"] = _http.body_text(ctx, req, encoded) or ""
+        event["queryStringParameters"] = {k: v[-1] for k, v in query.items()} if query else {}
+        event["headers"] = req.lower_last()
+    event["body"] = "" if req.body is None else _http.body_text(ctx, req, encoded)
     event["isBase64Encoded"] = encoded
     return event
 

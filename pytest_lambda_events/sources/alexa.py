@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
-import json
+from json.encoder import encode_basestring as _quote  # C: json.dumps's escaping of one string
 from typing import Any
 
 from .. import aws
@@ -46,27 +46,26 @@ INTENTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "AMAZON.HelpIntent": {},
     "AMAZON.StopIntent": {},
 }
-_ID_CHARS = aws.UPPER_DIGITS
+_INTENT_NAMES = tuple(INTENTS)
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+    """Unpadded base64url, as JWTs are written."""
+    return binascii.b2a_base64(data, newline=False).translate(_URL_SAFE).decode().rstrip("=")
+
+
+_JWT_HEADER = _b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
 
 
 def api_access_token(ctx: BuildContext, application_id: str, endpoint: str) -> str:
     """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour."""
     issued = int(ctx.time.timestamp())
-    header = _b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
-    claims = {
-        "aud": endpoint,
-        "iss": "AlexaSkillKit",
-        "sub": application_id,
-        "exp": issued + 3600,
-        "iat": issued,
-        "nbf": issued,
-    }
-    body = _b64url(json.dumps(claims, separators=(",", ":")).encode())
-    return f"{header}.{body}.{_b64url(ctx.rng.randbytes(256))}"
+    claims = (
+        f'{{"aud":{_quote(endpoint)},"iss":"AlexaSkillKit","sub":{_quote(application_id)},'
+        f'"exp":{issued + 3600},"iat":{issued},"nbf":{issued}}}'
+    )  # compact JSON, written directly
+    return f"{_JWT_HEADER}.{_b64url(claims.encode())}.{_b64url(ctx.rng.randbytes(256))}"
 
 
 def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str | None) -> Any:
@@ -92,7 +91,7 @@ def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str 
 
 def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
     rng = ctx.rng
-    name = o.intent_name or aws.pick(rng, tuple(INTENTS))
+    name = o.intent_name or aws.pick(rng, _INTENT_NAMES)
     known = INTENTS.get(name, {})
     if o.slots is not None:
         for slot_name, value in o.slots.items():
@@ -110,10 +109,12 @@ def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
     return intent
 
 
-def _request(ctx: BuildContext, o: Options, kind: str, app_id: str, locale: str) -> Any:
+def _request(
+    ctx: BuildContext, o: Options, kind: str, app_id: str, locale: str, request_id: str
+) -> Any:
     request: dict[str, Any] = {
         "type": kind,
-        "requestId": f"amzn1.echo-api.request.{ctx.uuid()}",
+        "requestId": f"amzn1.echo-api.request.{request_id}",
         "locale": locale,
         "timestamp": iso_z(ctx.time),
     }
@@ -152,19 +153,23 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
     kind: str = o.request_type
     _check(ctx, o, kind)
     rng = ctx.rng
-    app_id = o.application_id or f"amzn1.ask.skill.{ctx.uuid()}"
-    user_id = o.user_id or "amzn1.ask.account." + aws.chars(rng, 120, _ID_CHARS)
-    device_id = o.device_id or "amzn1.ask.device." + aws.chars(rng, 120, _ID_CHARS)
+    uuids = rng.randbytes(48)  # the skill, session and request ids in one draw
+    ids = aws.chars(rng, 240, aws.UPPER_DIGITS)  # and the user and device ids in another
+    app_id = o.application_id or f"amzn1.ask.skill.{aws.uuid4_from(uuids)}"
+    user_id = o.user_id or "amzn1.ask.account." + ids[:120]
+    device_id = o.device_id or "amzn1.ask.device." + ids[120:]
     locale: str = o.locale or "en-US"
     endpoint = LOCALES[locale]
     new = o.new_session if o.new_session is not None else kind == "LaunchRequest"
     attributes = o.session_attributes
-    if attributes is None:
-        attributes = {} if new else {"lastIntent": aws.pick(rng, tuple(INTENTS)), "turn": 2}
+    if attributes is not None:
+        attributes = dict(attributes)  # the event's own, not the caller's dict
+    else:
+        attributes = {} if new else {"lastIntent": aws.pick(rng, _INTENT_NAMES), "turn": 2}
     application = {"applicationId": app_id}
     session = {
         "new": new,
-        "sessionId": f"amzn1.echo-api.session.{ctx.uuid()}",
+        "sessionId": f"amzn1.echo-api.session.{aws.uuid4_from(uuids[16:])}",
         "application": dict(application),
         "attributes": attributes,
         "user": {"userId": user_id},
@@ -183,7 +188,7 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
                 "apiAccessToken": api_access_token(ctx, app_id, endpoint),
             },
         },
-        "request": _request(ctx, o, kind, app_id, locale),
+        "request": _request(ctx, o, kind, app_id, locale, aws.uuid4_from(uuids[32:])),
     }
 
 

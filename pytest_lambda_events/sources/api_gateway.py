@@ -28,32 +28,45 @@ _CLOUDFRONT_NETS = ("130.176", "64.252", "15.158", "70.132")
 
 
 def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    return rest_event(ctx, o)
+
+
+def rest_event(
+    ctx: BuildContext, o: Options, extra_headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The REST API's proxy event; ``extra_headers`` (lower-case name -> value, named in
+    ``_http.HEADER_NAMES``) are sent unless the caller's headers set or drop them."""
     rng = ctx.rng
-    method = o.method or _http.draw_method(ctx)
+    bits = rng.getrandbits(32)  # the API's own small choices
+    method = o.method or _http.METHOD_BY_BYTE[bits & 255]
     route = _http.resolve_route(ctx, o, "resource", o.resource, method)
-    stage = (
-        _http.check_stage(ctx, o.stage, allow_default=False) if o.stage else aws.pick(rng, STAGES)
-    )
-    api_id = _http.check_api_id(ctx, o.api_id)
-    custom = _http.host_from_headers(ctx, o, "domain_name")
+    if o.stage:
+        stage = _http.check_stage(ctx, o.stage, allow_default=False)
+    else:
+        stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
+    ids = _http.chars(rng, 20, _http.LOWER_DIGITS)  # the API's id and the resource's
+    api_id = ids[:10] if o.api_id is None else _http.check_api_id(ctx, o.api_id)
+    custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
     domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
-    endpoint = o.endpoint_type or ("REGIONAL" if rng.random() < 0.6 else "EDGE")
+    edge = o.endpoint_type == "EDGE" if o.endpoint_type else bits >> 16 & 255 < 102  # 40%
     auth = _auth_type(ctx, o, "CUSTOM")
-    variables = _stage_variables(ctx, o)
-    req = _http.build_request(
-        ctx, o, method, route.path, body_limit=BODY_LIMIT, edge=endpoint == "EDGE"
-    )
-    authorizer, identity = _rest_auth(ctx, o, auth, req)
+    variables = _stage_variables(ctx, o) if o.stage_variables else None
+    req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT, edge=edge)
+    if extra_headers:
+        req.add_defaults(extra_headers)
+    authorizer, caller = _rest_auth(ctx, o, auth, req) if auth != "NONE" else (None, None)
     if o.api_key is not None:
         req.add("x-api-key", o.api_key)
-    if endpoint == "EDGE":
+    if edge:
         _add_cloudfront(ctx, req)
     _http.add_forwarding(ctx, req, domain)
-    encoded = req.was_bytes or _binary_media(o.binary_media_types, req.content_type)
-    headers = req.sorted_headers(lower=False)
-    query = _http.grouped(req.query)
+    encoded = req.was_bytes or (
+        o.binary_media_types is not None and _binary_media(o.binary_media_types, req.content_type)
+    )
+    headers, multi = req.named()
+    query = _http.grouped(req.query) if req.query else None
     context: dict[str, Any] = {
-        "resourceId": aws.chars(rng, 10 if route.template == "/" else 6, aws.LOWER_DIGITS),
+        "resourceId": ids[10:] if route.template == "/" else ids[10:16],
         "resourcePath": route.template,
         "httpMethod": method,
         "extendedRequestId": _http.apigw_id(ctx),
@@ -62,10 +75,10 @@ def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "accountId": ctx.account_id,
         "protocol": "HTTP/1.1",
         "stage": stage,
-        "domainPrefix": domain.split(".", 1)[0],
+        "domainPrefix": api_id if custom is None else domain.split(".", 1)[0],
         "requestTimeEpoch": epoch_ms(ctx.time),
-        "requestId": o.request_id or ctx.uuid(),
-        "identity": _identity(ctx, o, req, identity),
+        "requestId": o.request_id or _http.uuid4s(rng),
+        "identity": _identity(ctx, o, req, caller),
         "domainName": domain,
         "apiId": api_id,
     }
@@ -75,14 +88,14 @@ def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "resource": route.template,
         "path": route.path,
         "httpMethod": method,
-        "headers": {name: values[-1] for name, values in headers},
-        "multiValueHeaders": {name: list(values) for name, values in headers},
+        "headers": headers,
+        "multiValueHeaders": multi,
         "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
-        "multiValueQueryStringParameters": query or None,
+        "multiValueQueryStringParameters": query,
         "pathParameters": route.parameters or None,
         "stageVariables": variables or None,
         "requestContext": context,
-        "body": _http.body_text(ctx, req, encoded),
+        "body": None if req.body is None else _http.body_text(ctx, req, encoded),
         "isBase64Encoded": encoded,
     }
 
@@ -91,24 +104,39 @@ def _identity(
     ctx: BuildContext, o: Options, req: Request, caller: dict[str, Any] | None
 ) -> dict[str, Any]:
     """requestContext.identity: the client address and agent; the SigV4 caller for AWS_IAM."""
-    caller = caller or {}
-    identity: dict[str, Any] = {
-        "cognitoIdentityPoolId": None,
-        "accountId": caller.get("accountId"),
-        "cognitoIdentityId": None,
-        "caller": caller.get("callerId"),
-        "sourceIp": req.source_ip,
-        "principalOrgId": caller.get("principalOrgId"),
-        "accessKey": caller.get("accessKey"),
-        "cognitoAuthenticationType": None,
-        "cognitoAuthenticationProvider": None,
-        "userArn": caller.get("userArn"),
-        "userAgent": req.user_agent,
-        "user": caller.get("userId"),
-    }
+    if caller is None:
+        identity: dict[str, Any] = {
+            "cognitoIdentityPoolId": None,
+            "accountId": None,
+            "cognitoIdentityId": None,
+            "caller": None,
+            "sourceIp": req.source_ip,
+            "principalOrgId": None,
+            "accessKey": None,
+            "cognitoAuthenticationType": None,
+            "cognitoAuthenticationProvider": None,
+            "userArn": None,
+            "userAgent": req.user_agent,
+            "user": None,
+        }
+    else:
+        identity = {
+            "cognitoIdentityPoolId": None,
+            "accountId": caller.get("accountId"),
+            "cognitoIdentityId": None,
+            "caller": caller.get("callerId"),
+            "sourceIp": req.source_ip,
+            "principalOrgId": caller.get("principalOrgId"),
+            "accessKey": caller.get("accessKey"),
+            "cognitoAuthenticationType": None,
+            "cognitoAuthenticationProvider": None,
+            "userArn": caller.get("userArn"),
+            "userAgent": req.user_agent,
+            "user": caller.get("userId"),
+        }
     if o.api_key is not None:
         identity["apiKey"] = o.api_key
-        identity["apiKeyId"] = aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
+        identity["apiKeyId"] = _http.chars(ctx.rng, 10, _http.LOWER_DIGITS)
     return identity
 
 
@@ -120,8 +148,8 @@ def _rest_auth(
     given = o.authorizer or {}
     if auth == "COGNITO_USER_POOLS":
         _http.check_scalars(ctx, given, "claim")
-        claims = {**_http.jwt_claims(ctx, access_token=False), **given}
-        req.add("Authorization", _http.jwt_token(ctx, claims))
+        claims, token = _http.token_claims(ctx, access_token=False, given=given)
+        req.add("Authorization", token)
         return {"claims": {k: _rest_claim(k, v) for k, v in claims.items()}}, None
     if auth == "CUSTOM":
         _http.check_scalars(ctx, given, "context value")
@@ -168,21 +196,28 @@ def _default_context(ctx: BuildContext) -> dict[str, Any]:
 def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
     """What CloudFront adds in front of an edge-optimized API."""
     rng = ctx.rng
+    bits = rng.getrandbits(40)
     mobile = "iPhone" in req.user_agent or "Android" in req.user_agent
-    for name, value in (
-        ("CloudFront-Forwarded-Proto", "https"),
-        ("CloudFront-Is-Desktop-Viewer", str(not mobile).lower()),
-        ("CloudFront-Is-Mobile-Viewer", str(mobile).lower()),
-        ("CloudFront-Is-SmartTV-Viewer", "false"),
-        ("CloudFront-Is-Tablet-Viewer", "false"),
-        ("CloudFront-Viewer-ASN", aws.pick(rng, ("7922", "3320", "16509", "701", "2856"))),
-        ("CloudFront-Viewer-Country", aws.pick(rng, ("US", "DE", "GB", "FR", "JP", "BR", "IN"))),
-        ("Via", f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)"),
-        ("X-Amz-Cf-Id", aws.chars(rng, 54) + "=="),
-    ):
-        req.add(name, value)
-    edge = f"{aws.pick(rng, _CLOUDFRONT_NETS)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    req.add("X-Forwarded-For", f"{req.source_ip}, {edge}")
+    net = _CLOUDFRONT_NETS[(bits & 255) % len(_CLOUDFRONT_NETS)]
+    edge = f"{net}.{bits >> 8 & 255}.{1 + (bits >> 16 & 255) % 254}"
+    req.add_defaults(
+        {
+            "cloudfront-forwarded-proto": "https",
+            "cloudfront-is-desktop-viewer": "false" if mobile else "true",
+            "cloudfront-is-mobile-viewer": "true" if mobile else "false",
+            "cloudfront-is-smarttv-viewer": "false",
+            "cloudfront-is-tablet-viewer": "false",
+            "cloudfront-viewer-asn": _ASNS[(bits >> 24 & 255) % len(_ASNS)],
+            "cloudfront-viewer-country": _COUNTRIES[(bits >> 32 & 255) % len(_COUNTRIES)],
+            "via": f"2.0 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)",
+            "x-amz-cf-id": _http.chars(rng, 54) + "==",
+            "x-forwarded-for": f"{req.source_ip}, {edge}",
+        }
+    )
+
+
+_ASNS = ("7922", "3320", "16509", "701", "2856")
+_COUNTRIES = ("US", "DE", "GB", "FR", "JP", "BR", "IN")
 
 
 def _binary_media(types: list[str] | None, content_type: str | None) -> bool:
@@ -216,20 +251,34 @@ def _stage_variables(ctx: BuildContext, o: Options) -> dict[str, str]:
 
 
 def build_http(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    return http_event(ctx, o)
+
+
+def http_event(
+    ctx: BuildContext, o: Options, extra_headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The HTTP API's payload 2.0 event; ``extra_headers`` as for ``rest_event``."""
     rng = ctx.rng
-    method, route_key, route = _http_route(ctx, o)
-    stage = (
-        _http.check_stage(ctx, o.stage, allow_default=True)
-        if o.stage
-        else ("$default" if rng.random() < 0.6 else aws.pick(rng, STAGES))
-    )
-    api_id = _http.check_api_id(ctx, o.api_id)
-    custom = _http.host_from_headers(ctx, o, "domain_name")
+    bits = rng.getrandbits(32)  # the API's own small choices
+    method, route_key, route = _http_route(ctx, o, bits)
+    if o.stage:
+        stage = _http.check_stage(ctx, o.stage, allow_default=True)
+    elif bits >> 16 & 255 < 154:  # 60%
+        stage = "$default"
+    else:
+        stage = STAGES[(bits >> 24) % len(STAGES)]
+    if o.api_id is None:
+        api_id = _http.chars(rng, 10, _http.LOWER_DIGITS)
+    else:
+        api_id = _http.check_api_id(ctx, o.api_id)
+    custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
     domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
     auth = _auth_type(ctx, o, "CUSTOM")
-    variables = _stage_variables(ctx, o)
+    variables = _stage_variables(ctx, o) if o.stage_variables else None
     req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT)
-    authorizer = _http_auth(ctx, o, auth, req)
+    if extra_headers:
+        req.add_defaults(extra_headers)
+    authorizer = _http_auth(ctx, o, auth, req) if auth != "NONE" else None
     _http.add_forwarding(ctx, req, domain)
     # On the execute-api domain a named stage is the first path segment; custom domains map it.
     staged = stage != "$default" and not custom
@@ -249,17 +298,24 @@ def build_http(ctx: BuildContext, o: Options) -> dict[str, Any]:
         path_parameters=route.parameters if route_key != "$default" else None,
         stage_variables=variables,
         keep_cookie_header=False,
-        base64_encoded=_http.text_rule_base64(req),
+        base64_encoded=req.body is not None and _http.text_rule_base64(req),
     )
 
 
-def _http_route(ctx: BuildContext, o: Options) -> tuple[str, str, Route]:
+def _http_route(ctx: BuildContext, o: Options, bits: int) -> tuple[str, str, Route]:
     """(method, routeKey, route): the route key's verb and template agree with the request."""
+    method: str
+    if o.route_key is None and o.path is None and not o.path_parameters:  # all drawn
+        method = o.method or _http.METHOD_BY_BYTE[bits & 255]
+        route = _http.random_route(ctx, method)
+        if route.template == "/{proxy+}":
+            return method, "ANY /{proxy+}" if bits >> 8 & 1 else "$default", route
+        return method, f"{method} {route.template}", route
     verb, template = _parse_route_key(ctx, o.route_key)
     if verb not in (None, "ANY"):
         if o.method is not None and o.method != verb:
             ctx.fail("method", f"{o.method!r} but route_key {o.route_key!r} only matches {verb}")
-        method: str = verb
+        method = verb
     else:
         method = o.method or _http.draw_method(ctx)
     if o.route_key == "$default":
@@ -299,8 +355,8 @@ def _http_auth(ctx: BuildContext, o: Options, auth: str, req: Request) -> dict[s
     if auth == "JWT":
         _http.check_scalars(ctx, given, "claim")
         access = "scope" in given or ("aud" not in given and ctx.rng.random() < 0.6)
-        claims = {**_http.jwt_claims(ctx, access_token=access), **given}
-        req.add("Authorization", f"Bearer {_http.jwt_token(ctx, claims)}")
+        claims, token = _http.token_claims(ctx, access_token=access, given=given)
+        req.add("Authorization", f"Bearer {token}")
         scope = claims.get("scope")
         return {
             "jwt": {

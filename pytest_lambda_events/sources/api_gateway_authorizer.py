@@ -4,9 +4,10 @@ REQUEST event (payload 2.0) of HTTP APIs (shapes.md sections 0.1 and 19)."""
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import Any
 
-from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from . import _http, api_gateway
@@ -29,10 +30,16 @@ _REQUEST_ONLY = (
 )
 _V2_ONLY = ("route_key", "identity_source")
 _V1_ONLY = ("resource",)
+# per kind, the options it does not carry, and a getter reading them in one call
+_WRONG = {"token": _REQUEST_ONLY + _V2_ONLY, "request": _V2_ONLY, "v2": _V1_ONLY}
+_WRONG_VALUES = {kind: attrgetter(*names, "kind") for kind, names in _WRONG.items()}
+_IDENTITY_SOURCE = re.compile(
+    r"^\$(request\.(header|querystring)\.[^\s.]+|context\.\w+|stageVariables\.\w+)$"
+)
 
 
 def build_authorizer(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    kind: str = o.kind or aws.pick(ctx.rng, KINDS)
+    kind: str = o.kind or KINDS[int(ctx.rng.random() * len(KINDS))]
     _check_kind_options(ctx, o, kind)
     token = _token(ctx, o.authorization_token)
     if kind == "token":
@@ -44,10 +51,10 @@ def build_authorizer(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _check_kind_options(ctx: BuildContext, o: Options, kind: str) -> None:
     """A TOKEN event holds only the token and the method ARN; v1 and v2 name the route apart."""
-    wrong = (
-        _REQUEST_ONLY + _V2_ONLY if kind == "token" else _V2_ONLY if kind == "request" else _V1_ONLY
-    )
-    for name in wrong:
+    values = _WRONG_VALUES[kind](o)[:-1]  # (the getter reads "kind" too: always a tuple)
+    if values.count(None) == len(values):
+        return
+    for name in _WRONG[kind]:
         if getattr(o, name) is not None:
             allowed = {"token": "'request' or 'v2'", "request": "'v2'", "v2": "'request'"}[kind]
             ctx.fail(name, f"kind={kind!r} events do not carry it; use kind={allowed}")
@@ -55,7 +62,7 @@ def _check_kind_options(ctx: BuildContext, o: Options, kind: str) -> None:
 
 def _token(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return f"Bearer {_http.jwt_token(ctx, _http.jwt_claims(ctx, access_token=True))}"
+        return f"Bearer {_http.token_claims(ctx, access_token=True)[1]}"
     if not _TOKEN_PATTERN.match(given):
         ctx.fail(
             "authorization_token",
@@ -67,9 +74,12 @@ def _token(ctx: BuildContext, given: str | None) -> str:
 def _token_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:
     """TOKEN: the identity source header's value and the ARN of the method called."""
     method = o.method or _http.draw_method(ctx)
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
     stage = _stage(ctx, o)
-    api_id = _http.check_api_id(ctx, o.api_id)
+    if o.api_id is None:
+        api_id = _http.chars(ctx.rng, 10, _http.LOWER_DIGITS)
+    else:
+        api_id = _http.check_api_id(ctx, o.api_id)
     return {
         "type": "TOKEN",
         "authorizationToken": token,
@@ -83,18 +93,18 @@ def _request_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:
     opts = _delegate(
         api_gateway.SOURCES[0],
         o,
-        token,
         authorization_type="NONE",
         stage=stage,
         endpoint_type=None,
         api_key=None,
         binary_media_types=None,
     )
-    proxy = api_gateway.build_rest(ctx, opts)
+    proxy = api_gateway.rest_event(ctx, opts, {"authorization": token})
     context = proxy["requestContext"]
     arn = execute_api_arn(ctx, context["apiId"], stage, proxy["httpMethod"], proxy["path"])
     event = {"type": "REQUEST", "methodArn": arn}
-    event |= {k: v for k, v in proxy.items() if k not in ("body", "isBase64Encoded")}
+    del proxy["body"], proxy["isBase64Encoded"]
+    event.update(proxy)
     return event
 
 
@@ -103,14 +113,9 @@ def _v2_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:
     values of the identity sources."""
     sources = _identity_source(ctx, o)
     opts = _delegate(
-        api_gateway.SOURCES[1],
-        o,
-        token,
-        authorization_type="NONE",
-        stage=o.stage,
-        route_key=o.route_key,
+        api_gateway.SOURCES[1], o, authorization_type="NONE", stage=o.stage, route_key=o.route_key
     )
-    proxy = api_gateway.build_http(ctx, opts)
+    proxy = api_gateway.http_event(ctx, opts, {"authorization": token})
     context = proxy["requestContext"]
     path = context["http"]["path"]
     if context["stage"] != "$default" and path.startswith(f"/{context['stage']}/"):
@@ -124,18 +129,23 @@ def _v2_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:
         ),
         "identitySource": values,
     }
-    event |= {k: v for k, v in proxy.items() if k not in ("version", "body", "isBase64Encoded")}
+    del proxy["version"], proxy["isBase64Encoded"]
+    proxy.pop("body", None)
+    event.update(proxy)
     return event
 
 
 def execute_api_arn(ctx: BuildContext, api_id: str, stage: str, method: str, path: str) -> str:
     """``arn:...:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>``."""
-    return ctx.arn("execute-api", f"{api_id}/{stage}/{method}/{path.lstrip('/')}")
+    return (
+        f"arn:{ctx.partition}:execute-api:{ctx.region}:{ctx.account_id}:"
+        f"{api_id}/{stage}/{method}/{path.lstrip('/')}"
+    )
 
 
 def _stage(ctx: BuildContext, o: Options) -> str:
     if o.stage is None:
-        return aws.pick(ctx.rng, api_gateway.STAGES)
+        return api_gateway.STAGES[ctx.rng.getrandbits(8) % len(api_gateway.STAGES)]
     return _http.check_stage(ctx, o.stage, allow_default=False)
 
 
@@ -143,11 +153,7 @@ def _identity_source(ctx: BuildContext, o: Options) -> list[str]:
     """The route's identity source expressions, e.g. ['$request.header.Authorization']."""
     given: list[str] = o.identity_source or [f"$request.header.{_HEADER}"]
     for expression in given:
-        if not re.match(
-            r"^\$(request\.(header|querystring)\.[^\s.]+|context\.\w+|"
-            r"stageVariables\.\w+)$",
-            expression,
-        ):
+        if not _IDENTITY_SOURCE.match(expression):
             ctx.fail(
                 "identity_source",
                 f"{expression!r}: allowed are '$request.header.<name>', "
@@ -178,22 +184,22 @@ def _source_value(ctx: BuildContext, event: dict[str, Any], expression: str) -> 
     return str(value)
 
 
-def _delegate(target: EventSource, o: Options, token: str, **fixed: Any) -> Options:
+def _delegate(target: EventSource, o: Options, **fixed: Any) -> Options:
     """Options for the proxy builder of ``target``: ours where it has them, its defaults
-    elsewhere, never a body (authorizers do not see it), and the token in the
-    Authorization header unless the caller sent that header."""
-    values = {name: opt.default for name, opt in target.all_options.items()}
-    given = {"body"} | {name for name in fixed if fixed[name] is not None}
-    for name in values:
-        if name in o.__dict__ and name not in ("authorizer", "body"):
-            values[name] = getattr(o, name)
-            if o.given(name):
-                given.add(name)
+    elsewhere, never a body (authorizers do not see it) nor an authorizer."""
+    defaults, shared, read = _PLANS[target.id]
+    ours = read(o)
+    values = dict(defaults)
+    values.update(zip(shared, ours, strict=True))
     values |= fixed
-    headers = dict(o.headers or {})
-    if not any(isinstance(k, str) and k.lower() == _HEADER.lower() for k in headers):
-        headers[_HEADER] = token
-    values |= {"headers": headers, "body": None, "authorizer": None}
+    values["body"] = values["authorizer"] = None
+    # given(): what the caller set (a value that is no default), the fixed ones, the body; and
+    # a query=None, the one explicit None the proxy builders read ("no query string")
+    given = set(compress(shared, map(is_not, ours, repeat(None)))) - _WORLD
+    given |= {name for name, value in fixed.items() if value is not None}
+    given.add("body")
+    if o.query is None and o.given("query"):
+        given.add("query")
     return Options(values, frozenset(given))
 
 
@@ -243,3 +249,15 @@ SOURCES = (
         ),
     ),
 )
+
+
+def _plan(target: EventSource) -> tuple[dict[str, Any], tuple[str, ...], attrgetter[Any]]:
+    """(the target's defaults, the options we share with it, a getter of ours of them)."""
+    defaults = {name: opt.default for name, opt in target.all_options.items()}
+    shared = tuple(n for n in defaults if n in _OWN and n not in ("authorizer", "body"))
+    return defaults, shared, attrgetter(*shared)
+
+
+_OWN = frozenset(SOURCES[0].all_options)
+_WORLD = frozenset(("region", "account_id"))  # always set, given or not
+_PLANS = {target.id: _plan(target) for target in api_gateway.SOURCES}

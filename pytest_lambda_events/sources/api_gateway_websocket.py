@@ -3,15 +3,14 @@ connection (shapes.md section 21)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
-from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, sentence
+from ..content import NOUNS, WORDS
 from ..registry import EventSource, Option, Options
 from ..timefmt import clf, epoch_ms
 from . import _http
@@ -37,64 +36,65 @@ _CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
 
 def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
-    kind: str = o.event_type or aws.pick(rng, EVENT_TYPES)
+    kind: str = o.event_type or EVENT_TYPES[int(rng.random() * len(EVENT_TYPES))]
+    bits = rng.getrandbits(64)  # the connection's small choices
     _check_kind_options(ctx, o, kind)
-    api_id = _http.check_api_id(ctx, o.api_id)
+    if o.api_id is None:
+        api_id = _http.chars(rng, 10, _http.LOWER_DIGITS)
+    else:
+        api_id = _http.check_api_id(ctx, o.api_id)
     domain = (
         _http.check_domain(ctx, "domain_name", o.domain_name)
         if o.domain_name
         else (f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}")
     )
-    stage = (
-        _http.check_stage(ctx, o.stage, allow_default=False) if o.stage else aws.pick(rng, STAGES)
-    )
-    connected_at = _connected_at(ctx, o, kind)
-    connection_id = _connection_id(ctx, o.connection_id)
-    request_id = o.request_id or _http.apigw_id(ctx)
-    agent = o.user_agent or _http.USER_AGENTS[int(rng.random() * len(_http.USER_AGENTS))][0]
+    if o.stage:
+        stage = _http.check_stage(ctx, o.stage, allow_default=False)
+    else:
+        stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
+    now_ms = epoch_ms(ctx.time)
+    connected_ms = _connected_at(ctx, o, kind, now_ms, bits >> 16)
+    # the connection id, the request id and the message id: 11 random bytes each
+    ids = _http.b64url(rng.getrandbits(272).to_bytes(34, "little"))
+    connection_id = f"{ids[:15]}=" if o.connection_id is None else _connection_id(ctx, o)
+    request_id = o.request_id or f"{ids[15:30]}="
     event: dict[str, Any] = {}
-    context: dict[str, Any] = {}
     if kind == "CONNECT":
-        source_ip = _connect(ctx, o, event, domain)
-        context = {"routeKey": "$connect", "eventType": "CONNECT"}
-        agent = event["headers"].get("User-Agent", agent)
+        req = _connect(ctx, o, event, domain, bits >> 40)
+        source_ip, agent = req.source_ip, req.user_agent
+        context: dict[str, Any] = {"routeKey": "$connect", "eventType": "CONNECT"}
     else:
         source_ip = _source_ip(ctx, o.source_ip)
+        agent = o.user_agent or _http.USER_AGENTS[(bits >> 40 & 255) % len(_http.USER_AGENTS)][0]
     if kind == "DISCONNECT":
-        code, reason = _close(ctx, o)
+        code, reason = _close(ctx, o, bits >> 48)
         # what API Gateway hands $disconnect: the host and three empty headers (captures)
-        names = ("Host", "x-api-key", "X-Forwarded-For", "x-restapi")
-        values = (domain, "", "", "")
-        event["headers"] = dict(zip(names, values, strict=True))
-        event["multiValueHeaders"] = {n: [v] for n, v in zip(names, values, strict=True)}
-        context = {
-            "routeKey": "$disconnect",
-            "disconnectStatusCode": code,
-            "eventType": "DISCONNECT",
+        event["headers"] = {"Host": domain, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
+        event["multiValueHeaders"] = {
+            "Host": [domain],
+            "x-api-key": [""],
+            "X-Forwarded-For": [""],
+            "x-restapi": [""],
         }
+        context = {"routeKey": "$disconnect", "disconnectStatusCode": code, "eventType": kind}
     body: str | None = None
     encoded = False
     if kind == "MESSAGE":
-        route_key, body, encoded = _message(ctx, o)
-        context = {"routeKey": route_key, "messageId": _http.apigw_id(ctx), "eventType": "MESSAGE"}
-    context |= {
-        "extendedRequestId": request_id,
-        "requestTime": clf(ctx.time),
-        "messageDirection": "IN",
-    }
+        route_key, body, encoded = _message(ctx, o, now_ms, bits >> 48)
+        context = {"routeKey": route_key, "messageId": f"{ids[30:45]}=", "eventType": "MESSAGE"}
+    context["extendedRequestId"] = request_id
+    context["requestTime"] = clf(ctx.time)
+    context["messageDirection"] = "IN"
     if kind == "DISCONNECT":
         context["disconnectReason"] = reason
-    identity = {"userAgent": agent, "sourceIp": source_ip}
-    context |= {
-        "stage": stage,
-        "connectedAt": epoch_ms(connected_at),
-        "requestTimeEpoch": epoch_ms(ctx.time),
-        "identity": identity,
-        "requestId": request_id,
-        "domainName": domain,
-        "connectionId": connection_id,
-        "apiId": api_id,
-    }
+    context["stage"] = stage
+    context["connectedAt"] = connected_ms
+    context["requestTimeEpoch"] = now_ms
+    context["identity"] = {"userAgent": agent, "sourceIp": source_ip}
+    context["requestId"] = request_id
+    context["domainName"] = domain
+    context["connectionId"] = connection_id
+    context["apiId"] = api_id
     if kind == "CONNECT" and o.authorizer is not None:
         context["authorizer"] = _authorizer(ctx, o.authorizer)
     event["requestContext"] = context
@@ -104,14 +104,25 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     return event
 
 
+# Each option belongs to the event types that carry its field.
+_ONLY = {
+    "CONNECT": ("headers", "query", "cookies", "authorizer"),
+    "MESSAGE": ("body", "route_key"),
+    "DISCONNECT": ("disconnect_status_code", "disconnect_reason"),
+}
+# per event type, the options of the other types, read in one call
+_FOREIGN = {
+    kind: attrgetter(*(name for owner, names in _ONLY.items() if owner != kind for name in names))
+    for kind in EVENT_TYPES
+}
+
+
 def _check_kind_options(ctx: BuildContext, o: Options, kind: str) -> None:
     """Each option belongs to the event types that carry its field."""
-    only = {
-        "CONNECT": ("headers", "query", "cookies", "authorizer"),
-        "MESSAGE": ("body", "route_key"),
-        "DISCONNECT": ("disconnect_status_code", "disconnect_reason"),
-    }
-    for owner, names in only.items():
+    values = _FOREIGN[kind](o)
+    if values.count(None) == len(values):
+        return
+    for owner, names in _ONLY.items():
         for name in names:
             if owner != kind and getattr(o, name) is not None:
                 ctx.fail(
@@ -120,58 +131,45 @@ def _check_kind_options(ctx: BuildContext, o: Options, kind: str) -> None:
                 )
 
 
-def _connect(ctx: BuildContext, o: Options, event: dict[str, Any], domain: str) -> str:
-    """The client's upgrade request: its headers and query string; returns the client IP."""
+def _connect(
+    ctx: BuildContext, o: Options, event: dict[str, Any], domain: str, bits: int
+) -> _http.Request:
+    """The client's upgrade request: its headers and query string."""
+    if bits & 255 < 77:  # 30%: a token on the connect URL
+        query = [("token", _http.hex_bytes(ctx.rng, 16))]
+    elif bits & 255 < 128:  # 20%: a room
+        query = [("room", NOUNS[(bits >> 8 & 255) % len(NOUNS)])]
+    else:
+        query = []
     req = _http.build_request(
-        ctx, _handshake_options(ctx, o), "GET", "/", body_limit=_http.LAMBDA_PAYLOAD_LIMIT
+        ctx, o, "GET", "/", body_limit=_http.LAMBDA_PAYLOAD_LIMIT, default_query=query
     )
-    given = {k.lower() for k in (o.headers or {}) if isinstance(k, str)}
-    if "accept" not in given:  # a WebSocket handshake sends no Accept header
-        req.headers.pop("accept", None)
-    key = base64.b64encode(ctx.rng.randbytes(16)).decode()
-    for name, value in (
-        ("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"),
-        ("Sec-WebSocket-Key", key),
-        ("Sec-WebSocket-Version", "13"),
-    ):
-        req.add(name, value)
+    req.headers.pop("accept", None)  # a WebSocket handshake sends no Accept header (unless given)
+    key = _http.b64(ctx.rng.getrandbits(128).to_bytes(16, "little"))
+    req.add_defaults(
+        {
+            "sec-websocket-extensions": "permessage-deflate; client_max_window_bits",
+            "sec-websocket-key": key,
+            "sec-websocket-version": "13",
+        }
+    )
     if req.user_agent.startswith("Mozilla/"):
-        req.add("Origin", f"https://{aws.pick(ctx.rng, ('app', 'www', 'chat'))}.example.com")
+        req.add("Origin", f"https://{_ORIGINS[(bits >> 16 & 255) % len(_ORIGINS)]}.example.com")
     _http.add_forwarding(ctx, req, domain)
-    headers = req.sorted_headers(lower=False)
-    event["headers"] = {name: values[-1] for name, values in headers}
-    event["multiValueHeaders"] = {name: list(values) for name, values in headers}
+    event["headers"], event["multiValueHeaders"] = req.named()
     if req.query:
-        query = _http.grouped(req.query)
-        event["queryStringParameters"] = {k: v[-1] for k, v in query.items()}
-        event["multiValueQueryStringParameters"] = query
-    return req.source_ip
+        query_map = _http.grouped(req.query)
+        event["queryStringParameters"] = {k: v[-1] for k, v in query_map.items()}
+        event["multiValueQueryStringParameters"] = query_map
+    return req
 
 
-def _handshake_options(ctx: BuildContext, o: Options) -> Options:
-    """The options of the handshake request: a drawn query string of the kind clients put on
-    the connect URL (a token or a room) unless the caller gave one; never a body."""
-    values = {
-        name: getattr(o, name)
-        for name in ("query", "headers", "cookies", "source_ip", "user_agent")
-    }
-    given = {name for name in values if o.given(name)} | {"body", "query"}
-    if not o.given("query"):
-        draw = ctx.rng.random()
-        values["query"] = (
-            {"token": ctx.hex(32)}
-            if draw < 0.3
-            else {"room": aws.pick(ctx.rng, NOUNS)}
-            if draw < 0.5
-            else None
-        )
-    return Options({**values, "body": None}, frozenset(given))
+_ORIGINS = ("app", "www", "chat")
 
 
-def _message(ctx: BuildContext, o: Options) -> tuple[str, str, bool]:
+def _message(ctx: BuildContext, o: Options, now_ms: int, bits: int) -> tuple[str, str, bool]:
     """(routeKey, body, isBase64Encoded): the route is the body's "action" (the usual route
     selection expression $request.body.action) when it names one, else $default."""
-    rng = ctx.rng
     route = o.route_key
     if route is not None and route != "$default" and not _ROUTE.match(route):
         ctx.fail(
@@ -180,15 +178,17 @@ def _message(ctx: BuildContext, o: Options) -> tuple[str, str, bool]:
             "and _.:- (the $connect/$disconnect routes have their own event_type)",
         )
     if o.body is None:
-        action = (
-            route
-            if route not in (None, "$default")
-            else (aws.pick(rng, _ACTIONS) if rng.random() < 0.7 else None)
-        )
-        doc: dict[str, Any] = {"action": action} if action else {}
-        doc |= {"message": sentence(rng), "sentAt": epoch_ms(ctx.time) - int(rng.random() * 50)}
-        text = json.dumps(doc, separators=(",", ":"))
-        return route or (action or "$default"), text, False
+        if route is not None and route != "$default":
+            action: str | None = route
+        elif bits & 15 < 11:  # 11 in 16 messages name an action
+            action = _ACTIONS[(bits >> 4 & 255) % len(_ACTIONS)]
+        else:
+            action = None
+        sent = now_ms - (bits >> 12 & 255) % 50
+        # compact JSON written directly: the action matches _ROUTE, the words are plain ASCII
+        head = f'{{"action":"{action}",' if action else "{"
+        text = f'{head}"message":"{_sentence(ctx.rng.getrandbits(48))}","sentAt":{sent}}}'
+        return route or action or "$default", text, False
     raw = o.body if isinstance(o.body, bytes) else o.body.encode()
     if len(raw) > MESSAGE_LIMIT:
         ctx.fail(
@@ -196,7 +196,7 @@ def _message(ctx: BuildContext, o: Options) -> tuple[str, str, bool]:
             f"{len(raw):,} bytes; a WebSocket message is at most {MESSAGE_LIMIT:,} bytes (128 KB)",
         )
     if isinstance(o.body, bytes):  # a binary frame arrives base64-encoded
-        return route or "$default", base64.b64encode(raw).decode(), True
+        return route or "$default", _http.b64(raw), True
     return route or _selected_route(o.body), o.body, False
 
 
@@ -209,9 +209,18 @@ def _selected_route(body: str) -> str:
     return action if isinstance(action, str) and _ROUTE.match(action) else "$default"
 
 
+def _sentence(bits: int) -> str:
+    """Six words, as content.sentence writes them, from 48 random bits."""
+    text = " ".join([WORDS[(bits >> shift & 255) % len(WORDS)] for shift in _SHIFTS])
+    return text[0].upper() + text[1:] + "."
+
+
+_SHIFTS = (0, 8, 16, 24, 32, 40)
+
+
 def _source_ip(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return aws.ipv4(ctx.rng)
+        return _http.client_ip(ctx.rng)
     import ipaddress  # only needed when a caller passes an address
 
     try:
@@ -221,11 +230,12 @@ def _source_ip(ctx: BuildContext, given: str | None) -> str:
     return given
 
 
-def _connected_at(ctx: BuildContext, o: Options, kind: str) -> datetime:
+def _connected_at(ctx: BuildContext, o: Options, kind: str, now_ms: int, bits: int) -> int:
+    """When the connection was opened, in epoch milliseconds."""
     if o.connected_at is None:
         if kind == "CONNECT":  # the handshake is accepted a few milliseconds before
-            return ctx.time - timedelta(milliseconds=2 + int(ctx.rng.random() * 15))
-        return ctx.time - timedelta(milliseconds=int(ctx.rng.random() * 1_800_000))
+            return now_ms - 2 - (bits & 255) % 15
+        return now_ms - (bits >> 8 & 0x3FFFFF) % 1_800_000
     at: datetime = o.connected_at
     if at > ctx.time or ctx.time - at > MAX_CONNECTION:
         ctx.fail(
@@ -233,12 +243,11 @@ def _connected_at(ctx: BuildContext, o: Options, kind: str) -> datetime:
             f"{at.isoformat()} must be at most 2 hours (a connection's "
             f"maximum duration) before the event time {ctx.time.isoformat()}",
         )
-    return at
+    return epoch_ms(at)
 
 
-def _connection_id(ctx: BuildContext, given: str | None) -> str:
-    if given is None:
-        return _http.apigw_id(ctx)
+def _connection_id(ctx: BuildContext, o: Options) -> str:
+    given: str = o.connection_id
     if not _CONNECTION_ID.match(given):
         ctx.fail(
             "connection_id",
@@ -248,8 +257,8 @@ def _connection_id(ctx: BuildContext, given: str | None) -> str:
     return given
 
 
-def _close(ctx: BuildContext, o: Options) -> tuple[int, str]:
-    code, reason = _CLOSES[int(ctx.rng.random() * len(_CLOSES))]
+def _close(ctx: BuildContext, o: Options, bits: int) -> tuple[int, str]:
+    code, reason = _CLOSES[(bits & 255) % len(_CLOSES)]
     if o.disconnect_status_code is not None:
         code = o.disconnect_status_code
         reason = "" if o.disconnect_reason is None else reason

@@ -34,20 +34,21 @@ def build_appsync(ctx: BuildContext, o: Options) -> dict[str, Any]:
             f"BatchInvoke resolves a field of many parent items; {parent}."
             f"{field} has no parent (give parent_type_name such as 'Order')",
         )
-    auth = o.auth_type or aws.pick(ctx.rng, AUTH_TYPES)
+    auth = o.auth_type or AUTH_TYPES[int(ctx.rng.random() * len(AUTH_TYPES))]
+    bits = ctx.rng.getrandbits(32)  # the resolver's small choices
     identity, headers = _identity(ctx, auth)
     count = (
         len(o.sources)
         if o.sources is not None
-        else (o.count or (1 + int(ctx.rng.random() * 5) if o.batch else 1))
+        else (o.count or (1 + (bits >> 8 & 255) % 5 if o.batch else 1))
     )
     if o.sources is not None and o.count is not None and o.count != len(o.sources):
         ctx.fail("count", f"{o.count} but sources holds {len(o.sources)} parent items")
     if count > MAX_BATCH:
         ctx.fail("sources", f"{count:,} items; a BatchInvoke carries at most {MAX_BATCH:,}")
     info = {
-        "selectionSetList": selection,
-        "selectionSetGraphQL": selection_graphql(selection),
+        "selectionSetList": list(selection),
+        "selectionSetGraphQL": _GRAPHQL.get(selection) or selection_graphql(list(selection)),
         "parentTypeName": parent,
         "fieldName": field,
         "variables": dict(o.variables or {}),
@@ -95,7 +96,10 @@ def selection_graphql(selection: list[str]) -> str:
     return "\n".join([*lines, "}"])
 
 
-def _field(ctx: BuildContext, o: Options) -> tuple[str, str, list[str]]:
+def _field(ctx: BuildContext, o: Options) -> tuple[str, str, tuple[str, ...]]:
+    if o.parent_type_name is None and o.field_name is None and o.selection_set_list is None:
+        fields = _BATCH_FIELDS if o.batch else _LISTED_FIELDS
+        return fields[int(ctx.rng.random() * len(fields))]
     candidates = [
         f
         for f in _FIELDS
@@ -109,32 +113,43 @@ def _field(ctx: BuildContext, o: Options) -> tuple[str, str, list[str]]:
         field, selection = o.field_name or "details", ("id",)
     if o.selection_set_list is not None:
         selection = tuple(o.selection_set_list)
+    return parent, field, _with_parents(selection)
+
+
+def _with_parents(selection: tuple[str, ...]) -> tuple[str, ...]:
+    """The selection with every parent of a nested field selected too, before it."""
     listed = list(selection)
-    for path in listed:  # every parent of a nested field is selected too
+    for path in listed:
         for i in range(1, path.count("/") + 1):
             prefix = path.rsplit("/", i)[0]
             if prefix not in listed:
                 listed.insert(listed.index(path), prefix)
-    return parent, field, listed
+    return tuple(listed)
+
+
+# the schema's fields with their full selections, worked out once (BatchInvoke: nested ones)
+_LISTED_FIELDS = tuple((parent, field, _with_parents(sel)) for parent, field, sel in _FIELDS)
+_BATCH_FIELDS = tuple(f for f in _LISTED_FIELDS if f[0] not in ("Query", "Mutation"))
+_GRAPHQL = {sel: selection_graphql(list(sel)) for _, _, sel in _LISTED_FIELDS}
 
 
 def _arguments(ctx: BuildContext, parent: str, field: str) -> dict[str, Any]:
     rng = ctx.rng
     if field == "getOrder":
-        return {"id": f"ord-{ctx.hex(10)}"}
+        return {"id": f"ord-{_http.hex_bytes(rng, 5)}"}
     if field == "listOrders":
         return {"limit": aws.pick(rng, ("10", "20", "50")), "status": "SHIPPED"}
     if field == "createOrder":
         return {
             "input": {
-                "sku": f"SKU-{ctx.hex(6).upper()}",
+                "sku": f"SKU-{_http.hex_bytes(rng, 3).upper()}",
                 "quantity": 1 + int(rng.random() * 4),
                 "note": aws.pick(rng, PRODUCTS),
             }
         }
     if field == "updateCustomer":
         name = aws.pick(rng, ("Ana Silva", "Ben Novak", "Chen Rossi"))
-        return {"id": f"cus-{ctx.hex(8)}", "input": {"name": name}}
+        return {"id": f"cus-{_http.hex_bytes(rng, 4)}", "input": {"name": name}}
     return {}
 
 
@@ -142,29 +157,35 @@ def _source(ctx: BuildContext, parent: str, field: str) -> dict[str, Any] | None
     """The parent object a nested field resolves against; root fields have none."""
     if parent in ("Query", "Mutation", "Subscription"):
         return None
+    h = _http.hex_bytes(ctx.rng, 13)  # the order, customer and product ids, and the status
     return {
-        "id": f"ord-{ctx.hex(10)}",
-        "customerId": f"cus-{ctx.hex(8)}",
-        "sku": f"SKU-{ctx.hex(6).upper()}",
-        "status": aws.pick(ctx.rng, ("PENDING", "PAID", "SHIPPED")),
+        "id": f"ord-{h[:10]}",
+        "customerId": f"cus-{h[10:18]}",
+        "sku": f"SKU-{h[18:24].upper()}",
+        "status": _STATUSES[int(h[24:], 16) % len(_STATUSES)],
     }
+
+
+_STATUSES = ("PENDING", "PAID", "SHIPPED")
 
 
 def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The caller as the API's auth mode describes it, and the request headers it sent."""
     rng = ctx.rng
-    api = aws.chars(rng, 26, aws.LOWER_DIGITS)
-    client = aws.ipv4(rng)
-    net = aws.pick(rng, ("130.176", "64.252", "15.158"))  # the CloudFront edge in front
-    edge = f"{net}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-    agent = _http.USER_AGENTS[int(rng.random() * len(_http.USER_AGENTS))][0]
+    bits = rng.getrandbits(64)
+    ids = rng.getrandbits(640).to_bytes(80, "little")  # API id, CloudFront request id
+    api = ids[:26].translate(_http.LOWER_DIGITS).decode()
+    client = _http.ip_from_bits(bits & 0xFFFFFFFF)
+    net = _EDGE_NETS[(bits >> 32 & 255) % len(_EDGE_NETS)]  # the CloudFront edge in front
+    edge = f"{net}.{bits >> 40 & 255}.{1 + (bits >> 48 & 255) % 254}"
+    agent = _http.USER_AGENTS[(bits >> 56) % len(_http.USER_AGENTS)][0]
     headers = {
         "accept": "application/json, text/plain, */*",
         "content-type": "application/json",
         "host": f"{api}.appsync-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}",
         "user-agent": agent,
-        "via": f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)",
-        "x-amz-cf-id": base_id(ctx),
+        "via": f"2.0 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)",
+        "x-amz-cf-id": ids[26:80].translate(_http.ALNUM).decode() + "==",
         "x-amzn-trace-id": _http.trace_header(ctx),
         "x-forwarded-for": f"{client}, {edge}",
         "x-forwarded-port": "443",
@@ -172,7 +193,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
     }
     ips = [client, edge]
     if auth == "API_KEY":
-        headers["x-api-key"] = f"da2-{aws.chars(rng, 26, aws.LOWER_DIGITS)}"
+        headers["x-api-key"] = f"da2-{_http.chars(rng, 26, _http.LOWER_DIGITS)}"
         return None, headers
     if auth == "AWS_IAM":
         caller = _http.iam_caller(ctx)
@@ -188,18 +209,13 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
             "username": caller["userId"],
         }, headers
     if auth == "AWS_LAMBDA":
-        headers["authorization"] = ctx.hex(40)
-        return {
-            "resolverContext": {
-                "tenantId": f"tenant-{ctx.hex(8)}",
-                "role": aws.pick(rng, ("admin", "member")),
-            }
-        }, headers
-    claims = _http.jwt_claims(ctx, access_token=False)
-    groups = [aws.pick(rng, ("admins", "customers", "staff"))] if rng.random() < 0.5 else None
-    if groups and auth != "OPENID_CONNECT":
-        claims["cognito:groups"] = groups
-    headers["authorization"] = _http.jwt_token(ctx, claims)
+        h = _http.hex_bytes(rng, 24)  # the token and the tenant
+        headers["authorization"] = h[:40]
+        role = "admin" if bits >> 60 & 1 else "member"
+        return {"resolverContext": {"tenantId": f"tenant-{h[40:]}", "role": role}}, headers
+    groups = [_GROUPS[(bits >> 61) % len(_GROUPS)]] if bits >> 60 & 1 else None
+    in_token = {"cognito:groups": groups} if groups and auth != "OPENID_CONNECT" else None
+    claims, headers["authorization"] = _http.token_claims(ctx, access_token=False, given=in_token)
     if auth == "OPENID_CONNECT":
         return {"claims": claims, "issuer": claims["iss"], "sub": claims["sub"]}, headers
     return {
@@ -214,7 +230,11 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
 
 
 def base_id(ctx: BuildContext) -> str:
-    return aws.chars(ctx.rng, 54) + "=="
+    return _http.chars(ctx.rng, 54) + "=="
+
+
+_EDGE_NETS = ("130.176", "64.252", "15.158")
+_GROUPS = ("admins", "customers", "staff")
 
 
 SOURCES = (

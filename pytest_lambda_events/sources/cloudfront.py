@@ -51,17 +51,18 @@ def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
             f"only origin-response and viewer-response events carry a response; "
             f"this is {event_type!r}",
         )
+    bits = rng.getrandbits(40)  # the distribution's own small choices
     distribution = _distribution_id(ctx, o.distribution_id)
     domain = (
         _http.check_domain(ctx, "distribution_domain_name", o.distribution_domain_name)
         if o.distribution_domain_name
-        else f"d{aws.chars(rng, 13, aws.LOWER_DIGITS)}.cloudfront.net"
+        else f"d{_http.chars(rng, 13, _http.LOWER_DIGITS)}.cloudfront.net"
     )
-    host = _http.host_from_headers(ctx, o, "alias") or domain
-    origin_type = o.origin_type or ("s3" if rng.random() < 0.6 else "custom")
-    origin = _origin(ctx, o, origin_type)
+    host = (_http.host_from_headers(ctx, o, "alias") if o.alias or o.headers else None) or domain
+    origin_type = o.origin_type or ("s3" if bits & 255 < 154 else "custom")  # 60% S3
+    origin = _origin(ctx, o, origin_type, bits >> 8)
     origin_host = origin[origin_type]["domainName"]
-    method = o.method or _http.draw_method(ctx)
+    method = o.method or _http.METHOD_BY_BYTE[bits >> 32]
     path = _http.check_path(ctx, o.path) if o.path else _uri(ctx, method, origin_type)
     req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
     req.add("Host", host)
@@ -70,9 +71,9 @@ def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
         _to_origin(ctx, req, origin_host)
     request: dict[str, Any] = {
         "clientIp": req.source_ip,
-        "headers": _cf_headers(req.sorted_headers(lower=False)),
+        "headers": _request_headers(req),
         "method": method,
-        "querystring": _http.raw_query_string(req.query),
+        "querystring": req.query_string(),
         "uri": path,
     }
     if o.include_body:
@@ -95,7 +96,7 @@ def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _distribution_id(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return "E" + aws.chars(ctx.rng, 13, aws.UPPER_DIGITS)
+        return "E" + _http.chars(ctx.rng, 13, _http.UPPER_DIGITS)
     if not _DISTRIBUTION_ID.match(given):
         ctx.fail(
             "distribution_id",
@@ -107,37 +108,48 @@ def _distribution_id(ctx: BuildContext, given: str | None) -> str:
 
 def _request_id(ctx: BuildContext) -> str:
     """The request's X-Amz-Cf-Id: 56 URL-safe base64 characters ending in '=='."""
-    return base64.urlsafe_b64encode(ctx.rng.randbytes(40)).decode()[:54] + "=="
+    return _http.b64url(ctx.rng.getrandbits(320).to_bytes(40, "little"))[:54] + "=="
 
 
 def _uri(ctx: BuildContext, method: str, origin_type: str) -> str:
     if origin_type == "s3" and method in ("GET", "HEAD"):
-        ext = aws.pick(ctx.rng, ("jpg", "png", "css", "js", "html", "json"))
-        return f"/{aws.pick(ctx.rng, NOUNS)}/{ctx.hex(12)}.{ext}"
-    return _http.random_route(ctx, method).path
+        bits = ctx.rng.getrandbits(64)
+        ext = _EXTENSIONS[(bits >> 48 & 255) % len(_EXTENSIONS)]
+        return f"/{NOUNS[(bits >> 56) % len(NOUNS)]}/{bits & 0xFFFFFFFFFFFF:012x}.{ext}"
+    return _http.random_path(ctx, method)
 
 
-def _origin(ctx: BuildContext, o: Options, origin_type: str) -> dict[str, Any]:
+_EXTENSIONS = ("jpg", "png", "css", "js", "html", "json")
+
+
+def _origin(ctx: BuildContext, o: Options, origin_type: str, bits: int) -> dict[str, Any]:
     """The distribution's origin as Lambda@Edge describes it: an S3 bucket or a custom host."""
-    rng = ctx.rng
     if origin_type == "s3":
-        name = o.origin_domain_name or (
-            f"{aws.resource_name(rng, NOUNS, 4)}.s3.{ctx.region}.amazonaws.com"
-        )
+        if o.origin_domain_name is None:
+            bucket = (
+                f"{NOUNS[(bits & 255) % len(NOUNS)]}-{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}"
+                f"-{1000 + (bits >> 16) % 9000}"
+            )
+            name = f"{bucket}.s3.{ctx.region}.amazonaws.com"
+        else:
+            name = _http.check_domain(ctx, "origin_domain_name", o.origin_domain_name)
         return {
             "s3": {
-                "authMethod": "origin-access-identity" if rng.random() < 0.7 else "none",
+                "authMethod": "origin-access-identity" if bits >> 29 & 15 < 11 else "none",  # 70%
                 "customHeaders": {},
-                "domainName": _http.check_domain(ctx, "origin_domain_name", name),
+                "domainName": name,
                 "path": "",
                 "region": ctx.region,
             }
         }
-    name = o.origin_domain_name or f"origin.{aws.pick(rng, NOUNS)}.example.com"
+    if o.origin_domain_name is None:
+        name = f"origin.{NOUNS[(bits & 255) % len(NOUNS)]}.example.com"
+    else:
+        name = _http.check_domain(ctx, "origin_domain_name", o.origin_domain_name)
     return {
         "custom": {
             "customHeaders": {},
-            "domainName": _http.check_domain(ctx, "origin_domain_name", name),
+            "domainName": name,
             "keepaliveTimeout": 5,
             "path": "",
             "port": 443,
@@ -151,15 +163,22 @@ def _origin(ctx: BuildContext, o: Options, origin_type: str) -> dict[str, Any]:
 def _to_origin(ctx: BuildContext, req: _http.Request, origin_host: str) -> None:
     """What CloudFront changes on the way to the origin: the origin's Host, its own agent
     (unless the cache policy forwards the viewer's), Via and X-Forwarded-For."""
-    req.headers["host"] = ("Host", [origin_host])
-    req.headers.pop("user-agent", None)
-    req.add("User-Agent", "Amazon CloudFront")
-    req.add("Via", f"2.0 {ctx.hex(32)}.cloudfront.net (CloudFront)")
-    req.add("X-Forwarded-For", req.source_ip)
+    req.set("Host", origin_host)
+    req.set("User-Agent", "Amazon CloudFront")
+    req.add_defaults(
+        {
+            "via": f"2.0 {_http.hex_bytes(ctx.rng, 16)}.cloudfront.net (CloudFront)",
+            "x-forwarded-for": req.source_ip,
+        }
+    )
 
 
-def _cf_headers(headers: list[tuple[str, list[str]]]) -> dict[str, list[dict[str, str]]]:
-    """CloudFront's header form: lower-case name -> [{"key": Original-Case, "value"}]."""
+def _request_headers(req: _http.Request) -> dict[str, list[dict[str, str]]]:
+    """CloudFront's header form: lower-case name -> [{"key": name as sent, "value"}]."""
+    if not req.user:  # one value each
+        h, names = req.headers, req.header_names()
+        return {key: [{"key": names[key], "value": h[key]}] for key in sorted(h)}
+    headers = req.sorted_headers(lower=False)
     return {name.lower(): [{"key": name, "value": v} for v in values] for name, values in headers}
 
 
@@ -176,39 +195,48 @@ def _body(raw: bytes | None, exposed: int) -> dict[str, Any]:
 def _response(
     ctx: BuildContext, o: Options, req: _http.Request, origin_type: str, viewer: bool
 ) -> dict[str, Any]:
+    """The origin's response (and CloudFront's headers on it for viewer events), its headers
+    listed by lower-case name as CloudFront sorts them."""
     rng = ctx.rng
-    status: int = o.status or (200 if rng.random() < 0.8 else int(aws.pick(rng, ("304", "404"))))
-    headers: list[tuple[str, list[str]]] = []
-    modified = ctx.time - timedelta(days=1 + int(rng.random() * 300))
-    when = ctx.time - timedelta(milliseconds=5 + int(rng.random() * 200))
-    headers.append(("Date", [when.strftime("%a, %d %b %Y %H:%M:%S GMT")]))
-    if status != 304 and status < 400:
-        length = 200 + int(rng.random() * 200_000)
-        headers += [
-            ("Content-Length", [str(length)]),
-            ("Content-Type", [_content_type(req.path)]),
-            ("ETag", [f'"{ctx.hex(32)}"']),
-            ("Last-Modified", [modified.strftime("%a, %d %b %Y %H:%M:%S GMT")]),
-        ]
-    if origin_type == "s3":
-        headers += [
-            ("Server", ["AmazonS3"]),
-            ("x-amz-request-id", [aws.chars(rng, 16, aws.UPPER_DIGITS)]),
-        ]
+    bits = rng.getrandbits(64)
+    if o.status:
+        status: int = o.status
     else:
-        headers.append(("Server", [aws.pick(rng, ("nginx", "Apache", "envoy"))]))
+        status = 200 if bits & 255 < 205 else (304, 404)[bits >> 8 & 1]  # 80% 200
+    headers: dict[str, list[dict[str, str]]] = {}
+    ok = status != 304 and status < 400
+    if ok:
+        length = str(200 + (bits >> 9 & 0x3FFFF) % 200_000)
+        headers["content-length"] = [{"key": "Content-Length", "value": length}]
+        headers["content-type"] = [{"key": "Content-Type", "value": _content_type(req.path)}]
+    sent = ctx.time - timedelta(milliseconds=5 + (bits >> 27 & 255) % 200)
+    headers["date"] = [{"key": "Date", "value": _http.http_date(sent)}]
+    if ok:
+        modified = ctx.time - timedelta(days=1 + (bits >> 35 & 511) % 300)
+        etag = f'"{_http.hex_bytes(rng, 16)}"'
+        headers["etag"] = [{"key": "ETag", "value": etag}]
+        headers["last-modified"] = [{"key": "Last-Modified", "value": _http.http_date(modified)}]
+    server = "AmazonS3" if origin_type == "s3" else _SERVERS[(bits >> 44 & 255) % len(_SERVERS)]
+    headers["server"] = [{"key": "Server", "value": server}]
     if viewer:
-        hit = rng.random() < 0.6
-        headers += [
-            ("Via", [f"1.1 {ctx.hex(32)}.cloudfront.net (CloudFront)"]),
-            ("X-Amz-Cf-Pop", [aws.pick(rng, _POPS)]),
-            ("X-Cache", ["Hit from cloudfront" if hit else "Miss from cloudfront"]),
-        ]
+        via = f"1.1 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)"
+        headers["via"] = [{"key": "Via", "value": via}]
+        pop = _POPS[(bits >> 52 & 255) % len(_POPS)]
+        headers["x-amz-cf-pop"] = [{"key": "X-Amz-Cf-Pop", "value": pop}]
+    if origin_type == "s3":
+        request_id = _http.chars(rng, 16, _http.UPPER_DIGITS)
+        headers["x-amz-request-id"] = [{"key": "x-amz-request-id", "value": request_id}]
+    if viewer:
+        cache = "Hit from cloudfront" if bits >> 60 & 15 < 10 else "Miss from cloudfront"  # 60%
+        headers["x-cache"] = [{"key": "X-Cache", "value": cache}]
     return {
-        "headers": _cf_headers(sorted(headers, key=lambda h: h[0].lower())),
+        "headers": headers,
         "status": str(status),
         "statusDescription": _STATUS_TEXT.get(status, ""),
     }
+
+
+_SERVERS = ("nginx", "Apache", "envoy")
 
 
 def _content_type(path: str) -> str:

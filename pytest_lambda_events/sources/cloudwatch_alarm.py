@@ -3,10 +3,11 @@ alarm changes state (shapes.md section 35)."""
 
 from __future__ import annotations
 
-import json
+import math
 import random
 import re
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring as _quote  # C: json.dumps's escaping of one string
 from typing import Any
 
 from .. import aws
@@ -42,8 +43,9 @@ def _transition(state: str, previous: str, when: datetime) -> dict[str, Any]:
     return {"value": state, "previous": previous, "timestamp": when}
 
 
-def _label(t: datetime) -> str:
-    return f"{t:%d/%m/%y %H:%M:%S}"
+def _label(iso: str) -> str:
+    """``dd/mm/yy HH:MM:SS`` (the reason text's datapoint times) cut from an ISO 8601 time."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[2:4]} {iso[11:19]}"
 
 
 def _num(x: float) -> str:
@@ -75,34 +77,41 @@ class _Metric:
         at: datetime = change["timestamp"]
         query = at - timedelta(milliseconds=3 + int(rng.random() * 20))
         step = timedelta(seconds=self.period)
-        # the newest complete period ends one period before the query
+        # the newest complete period ends one period before the query; datapoints fall on whole
+        # seconds, so one ISO text per datapoint gives both of its formats
         newest = datetime.fromtimestamp(
             (int(query.timestamp()) // self.period - 2) * self.period, UTC
         )
-        stamps = [newest - i * step for i in range(self.evaluations)]
-        data: dict[str, Any] = {
-            "version": "1.0",
-            "queryDate": iso_ms_offset(query),
-            "startDate": iso_ms_offset(stamps[-1]),
-            "statistic": self.statistic,
-            "period": self.period,
-        }
+        isos = [(newest - i * step).isoformat()[:19] for i in range(self.evaluations)]
+        stamps = [iso + ".000+0000" for iso in isos]
+        # reasonData is compact JSON, written directly (every value is a finite number or a
+        # text without characters to escape)
+        head = (
+            f'{{"version":"1.0","queryDate":"{iso_ms_offset(query)}","startDate":"{stamps[-1]}",'
+            f'"statistic":"{self.statistic}","period":{self.period},'
+        )
+        threshold = _num(self.threshold)
         if change["value"] == "INSUFFICIENT_DATA":
-            data["recentDatapoints"] = []
-            data["threshold"] = self.threshold
-            data["evaluatedDatapoints"] = [{"timestamp": iso_ms_offset(t)} for t in stamps]
+            evaluated = ",".join([f'{{"timestamp":"{t}"}}' for t in stamps])
             n = self.evaluations
             text = f"Insufficient Data: {n} datapoint{' was' if n == 1 else 's were'} unknown."
-            return text, json.dumps(data, separators=(",", ":"))
+            return text, (
+                f'{head}"recentDatapoints":[],"threshold":{threshold},'
+                f'"evaluatedDatapoints":[{evaluated}]}}'
+            )
         breaching = change["value"] == "ALARM"
         values = [self._value(rng, breaching) for _ in stamps]
-        data["recentDatapoints"] = values[::-1]
-        data["threshold"] = self.threshold
-        data["evaluatedDatapoints"] = [
-            {"timestamp": iso_ms_offset(t), "sampleCount": float(1 + int(rng.random() * 50)),
-             "value": v} for t, v in zip(stamps, values, strict=True)
-        ]  # fmt: skip
-        points = ", ".join(f"{_num(v)} ({_label(t)})" for t, v in zip(stamps, values, strict=True))
+        evaluated = ",".join([
+            f'{{"timestamp":"{t}","sampleCount":{1 + int(rng.random() * 50)}.0,"value":{v!r}}}'
+            for t, v in zip(stamps, values, strict=True)
+        ])  # fmt: skip
+        data = (
+            f'{head}"recentDatapoints":[{",".join(map(repr, values[::-1]))}],'
+            f'"threshold":{threshold},"evaluatedDatapoints":[{evaluated}]}}'
+        )
+        points = ", ".join(
+            [f"{_num(v)} ({_label(iso)})" for iso, v in zip(isos, values, strict=True)]
+        )
         n = self.evaluations
         text = (
             f"Threshold Crossed: {n} out of the last {n} datapoints [{points}] was "
@@ -110,7 +119,7 @@ class _Metric:
             f"(minimum {n} datapoint{'' if n == 1 else 's'} for {change['previous']} -> "
             f"{change['value']} transition)."
         )
-        return text, json.dumps(data, separators=(",", ":"))
+        return text, data
 
     def _value(self, rng: random.Random, breaching: bool) -> float:
         if breaching:
@@ -153,14 +162,17 @@ def _composite_reason(ctx: BuildContext, change: dict[str, Any], child_arn: str)
     """A composite alarm's reason: the child alarm whose change triggered the rule."""
     at: datetime = change["timestamp"]
     child_at = at - timedelta(seconds=int(ctx.rng.random() * 120))
+    iso = iso_ms_offset(child_at)
     when = (
-        f"{_WEEKDAYS[child_at.weekday()]} {child_at:%d} {_MONTHS[child_at.month - 1]}, "
-        f"{child_at:%Y %H:%M:%S} UTC"
+        f"{_WEEKDAYS[child_at.weekday()]} {iso[8:10]} {_MONTHS[int(iso[5:7]) - 1]}, "
+        f"{iso[:4]} {iso[11:19]} UTC"
     )
     value = change["value"]
-    child_state = {"value": value, "timestamp": iso_ms_offset(child_at)}
-    data = {"triggeringAlarms": [{"arn": child_arn, "state": child_state}]}
-    return f"{child_arn} transitioned to {value} at {when}", json.dumps(data, separators=(",", ":"))
+    data = (
+        f'{{"triggeringAlarms":[{{"arn":{_quote(child_arn)},'
+        f'"state":{{"value":"{value}","timestamp":"{iso}"}}}}]}}'
+    )
+    return f"{child_arn} transitioned to {value} at {when}", data
 
 
 def _states(ctx: BuildContext, o: Options, composite: bool) -> tuple[str, str]:
@@ -194,6 +206,8 @@ def _check(ctx: BuildContext, o: Options, composite: bool) -> None:
         if getattr(o, option) is not None:
             kind = "metric" if composite else "composite"
             ctx.fail(option, f"only {kind} alarms have it; pass kind={kind!r} or drop it")
+    if o.threshold is not None and not math.isfinite(o.threshold):
+        ctx.fail("threshold", f"{o.threshold}; CloudWatch thresholds are finite numbers")
     period: int | None = o.period
     if period is not None and period not in (10, 20, 30) and period % 60:
         ctx.fail("period", f"{period} s; CloudWatch alarms allow 10, 20, 30 or a multiple of 60")
@@ -221,8 +235,8 @@ def _default_kind(rng: random.Random, o: Options) -> str:
     return drawn
 
 
-def _state_dict(value: str, reason: str, data: str, at: datetime) -> dict[str, Any]:
-    return {"value": value, "reason": reason, "reasonData": data, "timestamp": iso_ms_offset(at)}
+def _state_dict(value: str, reason: str, data: str, at: str) -> dict[str, Any]:
+    return {"value": value, "reason": reason, "reasonData": data, "timestamp": at}
 
 
 def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -249,8 +263,9 @@ def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
     description = o.alarm_description if o.given("alarm_description") else default
     if description is not None:  # absent when the alarm has no description
         configuration = {"description": description, **configuration}
-    new_state = _state_dict(state, *reasons[0], ctx.time)
-    old_state = _state_dict(previous, *reasons[1], prev_at)
+    now = iso_ms_offset(ctx.time)  # the event's time is the new state's timestamp
+    new_state = _state_dict(state, *reasons[0], now)
+    old_state = _state_dict(previous, *reasons[1], iso_ms_offset(prev_at))
     if o.actions_suppressed_by is not None:
         old_state["actionsSuppressedBy"] = o.actions_suppressed_by
         old_state["actionsSuppressedReason"] = f"Actions suppressed by {o.actions_suppressed_by}"
@@ -258,7 +273,7 @@ def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "source": "aws.cloudwatch",
         "alarmArn": ctx.arn("cloudwatch", f"alarm:{name}"),
         "accountId": ctx.account_id,
-        "time": iso_ms_offset(ctx.time),
+        "time": now,
         "region": ctx.region,
         "alarmData": {
             "alarmName": name,

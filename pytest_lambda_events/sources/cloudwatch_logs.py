@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import re
 import struct
+import time
 import zlib
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from json.encoder import encode_basestring as _quote  # C: json.dumps's escaping, non-ASCII kept
 from typing import Any
 
 from .. import aws
@@ -32,16 +35,26 @@ _LEVELS = ("INFO", "INFO", "INFO", "DEBUG", "WARNING", "ERROR")
 
 
 def gzip_bytes(data: bytes) -> bytes:
-    """gzip ``data`` with a fixed header, so that the same seed gives the same bytes."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    """gzip ``data`` with a fixed header, so that the same seed gives the same bytes.
+
+    The window and the hash table are sized to the data: zlib's default state (32 KiB window,
+    64 KiB hash table cleared on every call) costs several times the compression of a small
+    payload, and a window at least as long as the data finds every match all the same."""
+    bits = len(data).bit_length()
+    compressor = zlib.compressobj(
+        6, zlib.DEFLATED, -min(max(bits, 9), 15), min(max(bits - 6, 1), 8)
+    )
     body = compressor.compress(data) + compressor.flush()
     return _GZIP_HEADER + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
 
 
 def encode_awslogs(payload: Mapping[str, Any]) -> str:
     """The ``awslogs.data`` text for a decoded payload (compact JSON, gzip, base64)."""
-    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.b64encode(gzip_bytes(text)).decode()
+    return _encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False))
+
+
+def _encode(text: str) -> str:
+    return binascii.b2a_base64(gzip_bytes(text.encode()), newline=False).decode()
 
 
 def decode_awslogs(event_or_data: Mapping[str, Any] | str) -> dict[str, Any]:
@@ -65,7 +78,7 @@ def _lambda_lines(ctx: BuildContext, stamps: list[int]) -> list[str]:
     rng = ctx.rng
     r = rng.random
     lines: list[str] = []
-    request = ctx.uuid()
+    request = ""  # the first line starts a request
     second, prefix = -1, ""
     for i, ms in enumerate(stamps):
         kind = r()
@@ -152,7 +165,9 @@ def _control_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
     }
 
 
-def _data_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
+def _data_payload(ctx: BuildContext, o: Options) -> str:
+    """The DATA_MESSAGE payload as compact JSON text, written directly (every string escaped as
+    ``json.dumps`` would): the dict and the encoder cost more than the text."""
     rng = ctx.rng
     _check_names(ctx, o)
     count = _count(ctx, o)
@@ -165,33 +180,32 @@ def _data_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
     messages = _messages(ctx, o, stamps)
     function = aws.resource_name(rng, NOUNS) + "-" + aws.pick(rng, ROLES)
     group = o.log_group or f"/aws/lambda/{function}"
-    first_day = (ctx.time - timedelta(milliseconds=sent_ms - first_ms)).strftime("%Y/%m/%d")
-    stream = o.log_stream or f"{first_day}/[$LATEST]{ctx.hex(32)}"
+    day = time.gmtime(first_ms // 1000)  # the stream is named for the day of its first event
+    stream = o.log_stream or (
+        f"{day.tm_year}/{day.tm_mon:02d}/{day.tm_mday:02d}/[$LATEST]{ctx.hex(32)}"
+    )
     stream_bits = rng.getrandbits(64)
-    events = [
-        {"id": event_id(ts, ingestion_ms, stream_bits, i), "timestamp": ts, "message": message}
+    events = ",".join([
+        f'{{"id":"{event_id(ts, ingestion_ms, stream_bits, i)}","timestamp":{ts},'
+        f'"message":{_quote(message)}}}'
         for i, (ts, message) in enumerate(zip(stamps, messages, strict=True))
-    ]
-    payload: dict[str, Any] = {
-        "messageType": "DATA_MESSAGE",
-        "owner": ctx.account_id,
-        "logGroup": group,
-        "logStream": stream,
-        "subscriptionFilters": [o.subscription_filter or _filter_name(ctx)],
-        "logEvents": events,
-    }
-    if o.policy_level is not None:
-        payload["policyLevel"] = o.policy_level
-    return payload
+    ])  # fmt: skip
+    subscription = o.subscription_filter or _filter_name(ctx)
+    policy = "" if o.policy_level is None else f',"policyLevel":"{o.policy_level}"'
+    return (
+        f'{{"messageType":"DATA_MESSAGE","owner":{_quote(ctx.account_id)},'
+        f'"logGroup":{_quote(group)},"logStream":{_quote(stream)},'
+        f'"subscriptionFilters":[{_quote(subscription)}],"logEvents":[{events}]{policy}}}'
+    )
 
 
 def build_cloudwatch_logs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A subscription delivery: DATA_MESSAGE log events, or the CONTROL_MESSAGE check."""
     if o.message_type == "CONTROL_MESSAGE":
-        payload = _control_payload(ctx, o)
+        text = json.dumps(_control_payload(ctx, o), separators=(",", ":"))
     else:
-        payload = _data_payload(ctx, o)
-    return {"awslogs": {"data": encode_awslogs(payload)}}
+        text = _data_payload(ctx, o)
+    return {"awslogs": {"data": _encode(text)}}
 
 
 SOURCES = (

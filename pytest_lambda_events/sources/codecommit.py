@@ -20,6 +20,7 @@ _REF = re.compile(r"^refs/(heads|tags)/[^\s~^:?*\[\\]+$")
 _BRANCHES = ("main", "develop", "release/2.4", "feature/checkout-v2", "hotfix/login-timeout")
 _TAGS = ("v1.4.0", "v2.0.1", "release-2025-03")
 _TRIGGER_KINDS = ("deploy", "notify", "build")
+_REPO_KINDS = ("service", "app", "infra")
 MAX_CUSTOM_DATA = 1000
 
 
@@ -78,10 +79,10 @@ def _parts(ctx: BuildContext, o: Options) -> tuple[int, int]:
 def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One trigger record: the references a push changed in the repository."""
     rng = ctx.rng
-    repo: str = o.repository or aws.resource_name(rng, NOUNS) + "-" + aws.pick(
-        rng, ("service", "app", "infra")
-    )
-    if not _REPOSITORY.match(repo) or repo.endswith(".git"):
+    repo: str | None = o.repository
+    if repo is None:
+        repo = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, NOUNS)}-{aws.pick(rng, _REPO_KINDS)}"
+    elif not _REPOSITORY.match(repo) or repo.endswith(".git"):
         ctx.fail("repository", f"{repo!r} is not a repository name: 1 to 100 of A-Z a-z 0-9 . _ - "
                  "(not ending in .git)")  # fmt: skip
     custom: str | None = o.custom_data
@@ -96,8 +97,9 @@ def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
         custom = f"Notify #{aws.pick(rng, NOUNS)}-deploys"
     if custom is not None:  # only triggers configured with custom data carry the key
         record["customData"] = custom
+    ids = rng.randbytes(32)  # eventId and eventTriggerConfigId in one draw
     record.update({
-        "eventId": ctx.uuid(),
+        "eventId": aws.uuid4_from(ids),
         "eventName": o.event_name or "ReferenceChanges",
         "eventPartNumber": part,
         "eventSource": "aws:codecommit",
@@ -105,7 +107,7 @@ def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
         # the push happened a moment before the trigger fired
         "eventTime": iso_ms_offset(ctx.time - timedelta(milliseconds=int(rng.random() * 900))),
         "eventTotalParts": total,
-        "eventTriggerConfigId": ctx.uuid(),
+        "eventTriggerConfigId": aws.uuid4_from(ids[16:]),
         "eventTriggerName": o.trigger_name or f"{repo}-{aws.pick(rng, _TRIGGER_KINDS)}",
         "eventVersion": "1.0",
         "userIdentityARN": o.user_identity_arn or _user_arn(ctx),

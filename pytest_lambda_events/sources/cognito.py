@@ -119,6 +119,13 @@ _RESPONSES: dict[str, dict[str, Any]] = {
 }
 
 
+# triggerSource -> the family options its events do not have (looked up once per build)
+_FOREIGN_OPTIONS = {
+    trigger: tuple(n for n, fams in _FAMILY_OPTIONS.items() if trigger.split("_", 1)[0] not in fams)
+    for trigger in TRIGGER_SOURCES
+}
+
+
 def user_pool_id(rng: Any, region: str) -> str:
     """``<region>_<9 alphanumerics>``, as Cognito names pools."""
     return f"{region}_{aws.chars(rng, 9, _POOL_ID_CHARS)}"
@@ -176,10 +183,9 @@ def _user(ctx: BuildContext, o: Options, trigger: str) -> tuple[str, dict[str, s
 
 
 def _check_options(ctx: BuildContext, o: Options, trigger: str) -> None:
-    family = trigger.split("_", 1)[0]
-    for name, families in _FAMILY_OPTIONS.items():
-        if getattr(o, name) is not None and family not in families:
-            allowed = ", ".join(f"{f}_*" for f in families)
+    for name in _FOREIGN_OPTIONS[trigger]:
+        if getattr(o, name) is not None:
+            allowed = ", ".join(f"{f}_*" for f in _FAMILY_OPTIONS[name])
             ctx.fail(name, f"{trigger} events have no such field; it belongs to {allowed}")
     if o.password is not None and trigger != "UserMigration_Authentication":
         ctx.fail("password", "only UserMigration_Authentication events carry the password")
@@ -345,6 +351,7 @@ def build_cognito_user_pool(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 
 DATASET_NAMES = ("UserPreferences", "GameProgress", "Settings", "Favorites", "ReadingList")
+# 7 keys: a prime number of them (see _dataset_records)
 SYNC_KEYS = ("theme", "language", "level", "score", "lastLogin", "volume", "notifications")
 
 
@@ -369,9 +376,13 @@ def _dataset_records(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]
             ctx.fail("dataset_records", "a sync trigger carries at least one record")
         return out
     rng = ctx.rng
-    keys = rng.sample(SYNC_KEYS, 1 + int(rng.random() * 3))
+    # 1 to 3 distinct keys: a start and a stride through the keys (their number is prime, so a
+    # stride never meets an earlier key; rng.sample costs several times more)
+    n = len(SYNC_KEYS)
+    start, stride = int(rng.random() * n), 1 + int(rng.random() * (n - 1))
     records = {}
-    for key in keys:
+    for i in range(1 + int(rng.random() * 3)):
+        key = SYNC_KEYS[(start + i * stride) % n]
         old = str(int(rng.random() * 100))
         remove = rng.random() < 0.2
         new = None if remove else str(int(rng.random() * 100))
@@ -386,12 +397,13 @@ def build_cognito_sync(ctx: BuildContext, o: Options) -> dict[str, Any]:
             ctx.fail(
                 option, f"{value!r} must be '{ctx.region}:<uuid>': the id starts with its region"
             )
+    ids = ctx.rng.randbytes(32)  # both uuids in one draw
     return {
         "version": 2,
         "eventType": "SyncTrigger",
         "region": ctx.region,
-        "identityPoolId": o.identity_pool_id or f"{ctx.region}:{ctx.uuid()}",
-        "identityId": o.identity_id or f"{ctx.region}:{ctx.uuid()}",
+        "identityPoolId": o.identity_pool_id or f"{ctx.region}:{aws.uuid4_from(ids)}",
+        "identityId": o.identity_id or f"{ctx.region}:{aws.uuid4_from(ids[16:])}",
         "datasetName": o.dataset_name or aws.pick(ctx.rng, DATASET_NAMES),
         "datasetRecords": _dataset_records(ctx, o),
     }

@@ -3,7 +3,7 @@ section 15). ``invokingEvent`` and ``ruleParameters`` are JSON strings."""
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import json
 import re
@@ -31,10 +31,15 @@ _SUMMARY_KEYS = ("configurationItemVersion", "configurationItemCaptureTime",
                  "resourceId", "resourceName", "ARN", "awsRegion", "availabilityZone",
                  "resourceCreationTime")  # fmt: skip
 _INSTANCE_TYPES = ("t3.micro", "t3.medium", "m5.large", "c6g.xlarge", "r6i.large")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+# byte -> its value as a Java (signed) byte, as Config's token envelope lists them
+_SIGNED = tuple(str(b - 256 if b > 127 else b) for b in range(256))
+# Compact, as Config writes its JSON strings; one encoder rather than one per json.dumps call.
+# The invoking event is built here, so there are no cycles to look for; non-ASCII text is kept
+# as is (the same JSON once decoded) rather than escaped character by character.
+_json = json.JSONEncoder(separators=(",", ":")).encode
+_json_built = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, check_circular=False
+).encode
 
 
 def _ec2_instance(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
@@ -171,8 +176,10 @@ def _item(ctx: BuildContext, o: Options, change: str, captured: datetime) -> dic
 def _summary(item: dict[str, Any], change: str) -> dict[str, Any]:
     """configurationItemSummary: the item without its (too large) configuration."""
     summary = {"changeType": change, **{k: item[k] for k in _SUMMARY_KEYS}}
-    # oversized items carry the hash of the configuration they leave out
-    summary["configurationStateMd5Hash"] = hashlib.md5(_json(item).encode()).hexdigest()
+    # oversized items carry a hash of the configuration state they leave out: hashing the
+    # state's identity (resource and state id) rather than its JSON spares a second encoding
+    state = f"{item['ARN']}|{item['configurationStateId']}|{item['configurationItemStatus']}"
+    summary["configurationStateMd5Hash"] = hashlib.md5(state.encode()).hexdigest()
     return summary
 
 
@@ -195,11 +202,11 @@ def _invoking_event(ctx: BuildContext, o: Options, message_type: str) -> dict[st
 
 def _result_token(ctx: BuildContext) -> str:
     """An opaque token to pass back to PutEvaluations: base64 of Config's encrypted envelope."""
-    data = ",".join(str(b - 256 if b > 127 else b) for b in ctx.rng.randbytes(96))
-    iv = ",".join(str(b - 256 if b > 127 else b) for b in ctx.rng.randbytes(16))
+    signed = [_SIGNED[b] for b in ctx.rng.randbytes(112)]
+    data, iv = ",".join(signed[:96]), ",".join(signed[96:])
     envelope = (f'{{"encryptedData":[{data}],"materialSetSerialNumber":1,'
                 f'"ivParameterSpec":{{"iv":[{iv}]}}}}')  # fmt: skip
-    return base64.b64encode(envelope.encode()).decode()
+    return binascii.b2a_base64(envelope.encode(), newline=False).decode()
 
 
 def _check(ctx: BuildContext, o: Options, message_type: str) -> None:
@@ -224,14 +231,17 @@ def build_config(ctx: BuildContext, o: Options) -> dict[str, Any]:
     invoking = _invoking_event(ctx, o, message_type)
     rule_id = f"config-rule-{aws.chars(rng, 6, aws.LOWER_DIGITS)}"
     role = _SERVICE_ROLE if rng.random() < 0.6 else "role/config-role"
-    params = o.rule_parameters
-    if params is None:  # "{}" when the rule has no parameters
-        params = {"maxAgeDays": str(30 + int(rng.random() * 60))} if rng.random() < 0.6 else {}
+    if o.rule_parameters is not None:
+        params = _json(o.rule_parameters)
+    elif rng.random() < 0.6:
+        params = f'{{"maxAgeDays":"{30 + int(rng.random() * 60)}"}}'
+    else:
+        params = "{}"  # the rule has no parameters
     left = o.event_left_scope if o.event_left_scope is not None else o.change_type == "DELETE"
     return {
         "version": "1.0",
-        "invokingEvent": _json(invoking),
-        "ruleParameters": _json(params),
+        "invokingEvent": _json_built(invoking),
+        "ruleParameters": params,
         "resultToken": _result_token(ctx),
         # true when the resource was deleted or moved out of the rule's scope
         "eventLeftScope": left,

@@ -95,17 +95,18 @@ def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
         )
     _check_strings(ctx, "attributes", o.attributes)
     _check_strings(ctx, "parameters", o.parameters)
-    instance = o.instance_id or ctx.uuid()
+    ids = rng.randbytes(64)  # the instance, contact, earlier contact and queue ids in one draw
+    instance = o.instance_id or aws.uuid4_from(ids)
     instance_arn = ctx.arn("connect", f"instance/{instance}")
-    contact = o.contact_id or ctx.uuid()
+    contact = o.contact_id or aws.uuid4_from(ids[16:])
     # a transfer continues an earlier contact; otherwise the contact is its own first contact
-    previous = ctx.uuid() if method in _TRANSFERS else contact
+    previous = aws.uuid4_from(ids[32:]) if method in _TRANSFERS else contact
     initial = previous if method in _TRANSFERS else contact
     queued = o.queue_name is not None or (method in _TRANSFERS or rng.random() < 0.5)
     queue = None
     if queued:
         queue = {
-            "ARN": f"{instance_arn}/queue/{ctx.uuid()}",
+            "ARN": f"{instance_arn}/queue/{aws.uuid4_from(ids[48:])}",
             "Name": o.queue_name or aws.pick(rng, QUEUES),
             "OutboundCallerId": {"Address": _phone(rng), "Type": "TELEPHONE_NUMBER"},
         }
@@ -130,7 +131,7 @@ def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "Queue": queue,
         "References": {},
         "RelatedContactId": None,
-        "SegmentAttributes": {"connect:Subtype": {"ValueString": f"connect:{_subtype(channel)}"}},
+        "SegmentAttributes": {"connect:Subtype": {"ValueString": f"connect:{_SUBTYPES[channel]}"}},
         "SystemEndpoint": _endpoint(ctx, o, channel, "system"),
         "Tags": {"aws:connect:instanceId": instance},
     }
@@ -146,8 +147,7 @@ def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
     }
 
 
-def _subtype(channel: str) -> str:
-    return {"VOICE": "Telephony", "CHAT": "Chat", "TASK": "Task", "EMAIL": "Email"}[channel]
+_SUBTYPES = {"VOICE": "Telephony", "CHAT": "Chat", "TASK": "Task", "EMAIL": "Email"}
 
 
 SOURCES = (

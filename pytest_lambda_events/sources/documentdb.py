@@ -5,12 +5,22 @@ alphabetical order, as the captured events have them."""
 from __future__ import annotations
 
 import copy
+import random
 import re
 from typing import Any
 
 from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, business_record
+from ..content import (
+    ACTIONS,
+    CURRENCIES,
+    DOMAINS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    NOUNS,
+    PLANS,
+    PRODUCTS,
+)
 from ..registry import EventSource, Option, Options
 from ._brokers import MAX_BATCH, check_count, check_event_size
 
@@ -22,6 +32,7 @@ _WITH_DOCUMENT = ("insert", "replace")
 _CLUSTER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 _NAME = re.compile(r"^[^/\\. \"$]{1,63}$")  # database names; collections are checked looser
 _DRAWN_OPERATIONS = ("insert", "insert", "insert", "update", "update", "replace", "delete")
+_INVOICE_STATES = ("paid", "overdue", "draft")
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -75,14 +86,54 @@ def _check(ctx: BuildContext, o: Options) -> None:
 
 
 def _cluster_arn(ctx: BuildContext, o: Options) -> str:
-    name = o.cluster_name or f"{aws.pick(ctx.rng, NOUNS)}-docdb-{ctx.hex(6)}"
-    if not _CLUSTER.match(name):
+    if o.cluster_name is None:
+        b = ctx.rng.getrandbits(32)
+        name = f"{NOUNS[b % len(NOUNS)]}-docdb-{b >> 8:06x}"
+    elif _CLUSTER.match(o.cluster_name):
+        name = o.cluster_name
+    else:
         ctx.fail(
             "cluster_name",
-            f"{name!r} is not a cluster identifier: 1-63 letters, digits "
+            f"{o.cluster_name!r} is not a cluster identifier: 1-63 letters, digits "
             "or hyphens, starting with a letter, no '--' and no hyphen at the end",
         )
-    return ctx.arn("rds", f"cluster:{name}")
+    return f"arn:{ctx.partition}:rds:{ctx.region}:{ctx.account_id}:cluster:{name}"
+
+
+def _document(rng: random.Random) -> dict[str, Any]:
+    """A small business document (an order, a signup, a page view or an invoice) from one
+    draw, its last field one an update changes (never its own identifier)."""
+    b = rng.getrandbits(128)
+    kind = b & 3
+    if kind == 0:
+        return {
+            "orderId": f"ord-{b >> 8 & 0xFFFFFFFFFF:010x}",
+            "customerId": f"cus-{b >> 48 & 0xFFFFFFFF:08x}",
+            "item": PRODUCTS[(b >> 80) % len(PRODUCTS)],
+            "quantity": 1 + (b >> 88) % 5,
+            "amount": (300 + (b >> 96) % 39_700) / 100,
+            "currency": CURRENCIES[(b >> 2) % len(CURRENCIES)],
+        }
+    if kind == 1:
+        first = FIRST_NAMES[(b >> 2) % len(FIRST_NAMES)]
+        last = LAST_NAMES[(b >> 8) % len(LAST_NAMES)]
+        return {
+            "userId": aws.uuid4_from(b.to_bytes(16, "little")),
+            "name": f"{first} {last}",
+            "email": f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 14) % len(DOMAINS)]}",
+            "plan": PLANS[(b >> 18) % len(PLANS)],
+        }
+    if kind == 2:
+        return {
+            "sessionId": f"{b >> 8 & 0xFFFFFFFFFFFFFFFF:016x}",
+            "page": f"/{NOUNS[(b >> 72) % len(NOUNS)]}/{1 + (b >> 80) % 9999}",
+            "action": ACTIONS[(b >> 2) % len(ACTIONS)],
+        }
+    return {
+        "invoiceId": f"INV-{100_000 + (b >> 8) % 900_000}",
+        "status": _INVOICE_STATES[(b >> 2) % len(_INVOICE_STATES)],
+        "total": (1000 + (b >> 40) % 499_000) / 100,
+    }
 
 
 class _ObjectIds:
@@ -110,7 +161,7 @@ def _event(
 ) -> dict[str, Any]:
     """One change event, keys in alphabetical order."""
     update = _update_description(ctx, o, document) if op == "update" else None
-    token = resume_token(t, i, ctx.hex(4))
+    token = resume_token(t, i, f"{ctx.rng.getrandbits(16):04x}")
     rename_to = o.rename_to or f"{ns['coll']}_old"
     return change_event(op, t, i, token, ns, oid, document, update, rename_to)
 
@@ -138,9 +189,9 @@ def change_event(
         "clusterTime": {"$timestamp": {"t": t, "i": i}},
     }
     if oid is not None:
-        event["documentKey"] = {"_id": copy.deepcopy(oid)}
+        event["documentKey"] = {"_id": _copy_id(oid)}
     if document is not None:
-        event["fullDocument"] = {"_id": copy.deepcopy(oid or {}), **document}
+        event["fullDocument"] = {"_id": _copy_id(oid or {}), **document}
     if op != "invalidate":
         event["ns"] = {"db": ns["db"]} if op == "dropDatabase" else dict(ns)
     event["operationType"] = op
@@ -151,6 +202,14 @@ def change_event(
     return event
 
 
+def _copy_id(oid: Any) -> Any:
+    """A copy of a document's ``_id``: events share no dicts (ObjectIds, the usual ids, are
+    copied without deepcopy's cost)."""
+    if type(oid) is dict and len(oid) == 1 and type(oid.get("$oid")) is str:
+        return {"$oid": oid["$oid"]}
+    return copy.deepcopy(oid)
+
+
 def _update_description(
     ctx: BuildContext, o: Options, document: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -159,7 +218,7 @@ def _update_description(
             "updatedFields": dict(o.updated_fields or {}),
             "removedFields": list(o.removed_fields or []),
         }
-    source = document or business_record(ctx.rng)
+    source = document or _document(ctx.rng)
     name = list(source)[-1]  # a status, total or plan; never the record's own identifier
     fields = {name: source[name], "version": 2 + int(ctx.rng.random() * 9)}
     if document is not None:  # UpdateLookup: the looked-up document already has the change
@@ -193,7 +252,7 @@ def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
         document = None
         if op in _WITH_DOCUMENT or (op == "update" and lookup):
             given = o.documents[index] if o.documents is not None else None
-            document = copy.deepcopy(given) if given is not None else business_record(rng)
+            document = copy.deepcopy(given) if given is not None else _document(rng)
             if "_id" in document:
                 ctx.fail("documents", "leave _id out: it is the documentKey the builder draws")
         events.append({"event": _event(ctx, o, op, t, i, oid, document, ns)})

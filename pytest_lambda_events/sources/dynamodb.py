@@ -3,7 +3,8 @@ one shard of one table's stream (reference/shapes.md 2, semantics.md 5.2 and 5.8
 
 from __future__ import annotations
 
-import base64
+import binascii
+import random
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -143,6 +144,8 @@ def _check_event_name(ctx: BuildContext, name: str, option: str) -> None:
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
+    if o.items is None and not isinstance(o.event_name, list):
+        return int(o.count or 1)  # the core checked count against 1 to 10,000
     sizes = {"count": o.count, "items": None if o.items is None else len(o.items)}
     if isinstance(o.event_name, list):
         sizes["event_name"] = len(o.event_name)
@@ -179,6 +182,8 @@ def _draw_event_names(ctx: BuildContext, o: Options, count: int) -> list[str]:
 
 
 def _check_fit(ctx: BuildContext, o: Options, names: list[str]) -> None:
+    if not o.ttl_removal and o.old_image is None and o.new_image is None and o.items is None:
+        return  # names drawn or given alone fit any item
     kinds = set(names)
     if o.ttl_removal and kinds != {"REMOVE"}:
         ctx.fail("ttl_removal", "TTL expiry only deletes items: every event_name must be REMOVE")
@@ -228,10 +233,9 @@ def _table_name(ctx: BuildContext, o: Options, entity: str, names: tuple[str, ..
 
 
 def _stream_label(ctx: BuildContext, o: Options) -> str:
-    if o.stream_label is None:
-        age = timedelta(seconds=7200 + int(ctx.rng.random() * 730 * 86400))
-        created = ctx.time - age
-        return f"{created:%Y-%m-%dT%H:%M:%S}.{created.microsecond // 1000:03d}"
+    if o.stream_label is None:  # the table's stream was enabled 2 hours to 2 years ago
+        age_ms = 7_200_000 + int(ctx.rng.random() * 730 * 86_400_000)
+        return _iso(epoch_ms(ctx.time) - age_ms)[:-1]
     label = str(o.stream_label)
     if not _STREAM_LABEL.match(label):
         ctx.fail("stream_label", f"{label!r} is not a stream label like 2025-01-02T03:04:05.678")
@@ -250,22 +254,27 @@ def _stream_label(ctx: BuildContext, o: Options) -> str:
 
 def _key_values(ctx: BuildContext, entity: str, names: tuple[str, ...]) -> dict[str, Any]:
     """Typed key attributes of a generated item: single-table ``PK/SK`` strings, or an id."""
-    hexs = ctx.hex
+    rng = ctx.rng
     if entity == "order":
-        pk, sk, own = f"CUSTOMER#cus-{hexs(8)}", f"ORDER#ord-{hexs(10)}", f"ord-{hexs(10)}"
+        h = rng.randbytes(9).hex()
+        own = f"ord-{h[:10]}"
+        pk, sk = f"CUSTOMER#cus-{h[10:]}", f"ORDER#{own}"
     elif entity == "user":
-        uid = ctx.uuid()
-        pk, sk, own = f"USER#{uid}", "PROFILE", uid
+        own = ctx.uuid()
+        pk, sk = f"USER#{own}", "PROFILE"
     elif entity == "session":
-        pk, sk, own = f"USER#{ctx.uuid()}", f"SESSION#{hexs(16)}", hexs(32)
+        raw = rng.randbytes(32)
+        own = raw[16:].hex()
+        pk, sk = f"USER#{aws.uuid4_from(raw)}", f"SESSION#{own}"
     else:
-        number = f"INV-{100_000 + int(ctx.rng.random() * 900_000)}"
-        pk, sk, own = f"ACCOUNT#acct-{hexs(8)}", f"INVOICE#{number}", number
+        b = rng.getrandbits(52)
+        own = f"INV-{100_000 + b % 900_000}"
+        pk, sk = f"ACCOUNT#acct-{b >> 20:08x}", f"INVOICE#{own}"
     if names in (("pk", "sk"), ("PK", "SK")):
         return {names[0]: {"S": pk}, names[1]: {"S": sk}}
     if len(names) == 1:
         return {names[0]: {"S": own}}
-    since = epoch_ms(ctx.time) - int(ctx.rng.random() * 30 * 86_400_000)
+    since = epoch_ms(ctx.time) - int(rng.random() * 30 * 86_400_000)
     return {names[0]: {"S": own}, names[1]: {"S": _iso(since)}}
 
 
@@ -273,63 +282,73 @@ def _attributes(ctx: BuildContext, entity: str, created_ms: int) -> dict[str, An
     """Typed non-key attributes of a generated item created at ``created_ms``. Written typed
     directly: marshalling plain values costs several times more on 10,000-record batches."""
     rng = ctx.rng
-    r = rng.random
-    pick = aws.pick
-    created = {"S": _iso(created_ms)}
+    b = rng.getrandbits(64)  # the item's small choices, a few bits each
+    created = _iso(created_ms)
     attrs: dict[str, Any]
     if entity == "order":
-        lines, total = [], 0
-        for _ in range(1 + int(r() * 3)):
-            cents, quantity = 300 + int(r() * 20_000), 1 + int(r() * 4)
-            total += cents * quantity
-            lines.append({"M": {
-                "sku": {"S": f"SKU-{10_000 + int(r() * 90_000)}"},
-                "name": {"S": pick(rng, PRODUCTS)},
-                "quantity": {"N": str(quantity)},
-                "price": {"N": _cents(cents)},
-            }})  # fmt: skip
-        attrs = {
-            "entityType": {"S": "Order"},
-            "status": {"S": pick(rng, ("PENDING", "PAID", "SHIPPED"))},
-            "currency": {"S": pick(rng, CURRENCIES)},
-            "items": {"L": lines},
-            "total": {"N": _cents(total)},
-        }
+        attrs = _order(rng, b)
     elif entity == "user":
-        first, last = pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)
+        first, last = FIRST_NAMES[b % len(FIRST_NAMES)], LAST_NAMES[(b >> 5) % len(LAST_NAMES)]
+        role, other = (
+            _ROLE_NAMES[(b >> 9) % len(_ROLE_NAMES)],
+            _ROLE_NAMES[(b >> 12) % len(_ROLE_NAMES)],
+        )
         attrs = {
             "entityType": {"S": "User"},
             "name": {"S": f"{first} {last}"},
-            "email": {"S": f"{first.lower()}.{last.lower()}@{pick(rng, DOMAINS)}"},
-            "plan": {"S": pick(rng, PLANS)},
-            "emailVerified": {"BOOL": r() < 0.8},
-            "roles": {"SS": sorted({pick(rng, _ROLE_NAMES) for _ in range(1 + int(r() * 2))})},
-            "loginCount": {"N": str(int(r() * 300))},
-            "lastLoginAt": {"NULL": True} if r() < 0.2 else created,
+            "email": {"S": f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 16) % len(DOMAINS)]}"},
+            "plan": {"S": PLANS[(b >> 18) % len(PLANS)]},
+            "emailVerified": {"BOOL": (b >> 20) % 5 != 0},
+            "roles": {"SS": sorted({role, other}) if b >> 15 & 1 else [role]},
+            "loginCount": {"N": str((b >> 23) % 300)},
+            "lastLoginAt": {"NULL": True} if (b >> 32) % 5 == 0 else {"S": created},
         }
     elif entity == "session":
         attrs = {
             "entityType": {"S": "Session"},
             "ipAddress": {"S": aws.ipv4(rng)},
-            "userAgent": {"S": pick(rng, _USER_AGENTS)},
-            "pageViews": {"N": str(1 + int(r() * 40))},
+            "userAgent": {"S": _USER_AGENTS[b % len(_USER_AGENTS)]},
+            "pageViews": {"N": str(1 + (b >> 2) % 40)},
             "active": {"BOOL": True},
             "expiresAt": {"N": str(created_ms // 1000 + 86_400)},  # the table's TTL attribute
         }
     else:
+        tags = {_TAGS[(b >> (32 + 3 * i)) % len(_TAGS)] for i in range(1 + (b >> 30) % 3)}
         attrs = {
             "entityType": {"S": "Invoice"},
-            "status": {"S": pick(rng, ("draft", "open", "paid"))},
-            "amount": {"N": _cents(1000 + int(r() * 500_000))},
-            "currency": {"S": pick(rng, CURRENCIES)},
-            "lineItems": {"N": str(1 + int(r() * 12))},
-            "checksum": {"B": base64.b64encode(rng.randbytes(16)).decode()},
-            "tags": {"SS": sorted({pick(rng, _TAGS) for _ in range(1 + int(r() * 3))})},
+            "status": {"S": ("draft", "open", "paid")[b % 3]},
+            "amount": {"N": _cents(1000 + (b >> 2) % 500_000)},
+            "currency": {"S": CURRENCIES[(b >> 21) % len(CURRENCIES)]},
+            "lineItems": {"N": str(1 + (b >> 23) % 12)},
+            "checksum": {"B": binascii.b2a_base64(rng.randbytes(16), newline=False).decode()},
+            "tags": {"SS": sorted(tags)},
         }
-    attrs["createdAt"] = created
-    attrs["updatedAt"] = created
-    attrs["version"] = {"N": str(1 + int(r() * 8))}
+    attrs["createdAt"] = {"S": created}
+    attrs["updatedAt"] = {"S": created}
+    attrs["version"] = {"N": str(1 + (b >> 56) % 8)}
     return attrs
+
+
+def _order(rng: random.Random, b: int) -> dict[str, Any]:
+    """An order's attributes: one to three lines and their total."""
+    lines, total = [], 0
+    for _ in range(1 + b % 3):
+        c = rng.getrandbits(48)
+        cents, quantity = 300 + c % 20_000, 1 + (c >> 15) % 4
+        total += cents * quantity
+        lines.append({"M": {
+            "sku": {"S": f"SKU-{10_000 + (c >> 17) % 90_000}"},
+            "name": {"S": PRODUCTS[(c >> 34) % len(PRODUCTS)]},
+            "quantity": {"N": str(quantity)},
+            "price": {"N": _cents(cents)},
+        }})  # fmt: skip
+    return {
+        "entityType": {"S": "Order"},
+        "status": {"S": ("PENDING", "PAID", "SHIPPED")[(b >> 2) % 3]},
+        "currency": {"S": CURRENCIES[(b >> 4) % len(CURRENCIES)]},
+        "items": {"L": lines},
+        "total": {"N": _cents(total)},
+    }
 
 
 def _bumped(image: dict[str, Any], when: str) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -467,7 +486,8 @@ class _Images:
         if name == "REMOVE":
             return None, image, 0, size
         new, changed = _bumped(image, _iso(write_ms))
-        delta = item_size({k: new[k] for k in changed}) - item_size({k: image[k] for k in changed})
+        # the names are the same: only the changed values' sizes differ
+        delta = sum(attribute_size(new[k]) - attribute_size(image[k]) for k in changed)
         return new, image, size + delta, size
 
 
@@ -543,7 +563,9 @@ def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     show_new = view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
     show_old = view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES")
     label = _stream_label(ctx, o)
-    table_arn = ctx.arn("dynamodb", f"table/{_table_name(ctx, o, entity, keys)}/stream/{label}")
+    table = _table_name(ctx, o, entity, keys)
+    table_arn = f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/{table}"
+    table_arn += f"/stream/{label}"
     writes = arrival_times_ms(ctx, count, window)
     rng = ctx.rng
     r = rng.random

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,18 +31,23 @@ _CUSTOM_DETAIL_TYPES = (
 _COMPANIES = ("acme", "example", "mycompany", "contoso")
 
 
-def _envelope(ctx: BuildContext, o: Options, detail_type: str, source: str) -> dict[str, Any]:
-    """The envelope keys in AWS's order, up to ``resources`` and ``detail``."""
+def _envelope(
+    ctx: BuildContext, o: Options, detail_type: str, source: str, time: str, uuid: bytes
+) -> dict[str, Any]:
+    """The envelope keys in AWS's order, up to ``resources`` and ``detail``; ``uuid`` is 16
+    random bytes for the id when none is given."""
     event_id: str | None = o.id
-    if event_id is not None and not event_id:
+    if event_id is None:
+        event_id = aws.uuid4_from(uuid)
+    elif not event_id:
         ctx.fail("id", "the event id is a non-empty string (EventBridge sends a UUID)")
     return {
         "version": "0",
-        "id": event_id or ctx.uuid(),
+        "id": event_id,
         "detail-type": detail_type,
         "source": source,
         "account": ctx.account_id,
-        "time": iso_z(ctx.time),
+        "time": time,
         "region": ctx.region,
     }
 
@@ -51,15 +57,17 @@ def _check_text(ctx: BuildContext, option: str, value: str | None, limit: int) -
         ctx.fail(option, f"{len(value)} characters; EventBridge allows 1 to {limit}")
 
 
-def _ec2_detail(ctx: BuildContext, o: Options) -> tuple[dict[str, Any], list[str]]:
-    rng = ctx.rng
-    instance: str = o.instance_id or f"i-{ctx.hex(17)}"
-    if not _INSTANCE_ID.match(instance):
+def _ec2_detail(ctx: BuildContext, o: Options, raw: bytes) -> tuple[dict[str, Any], list[str]]:
+    """The state change's detail and resources, drawn from 10 random bytes."""
+    instance: str | None = o.instance_id
+    if instance is None:
+        instance = f"i-{raw.hex()[:17]}"
+    elif not _INSTANCE_ID.match(instance):
         ctx.fail("instance_id", f"{instance!r} is not an EC2 instance id ('i-' + 17 hex digits)")
     detail = (
         o.detail
         if o.detail is not None
-        else {"instance-id": instance, "state": o.state or aws.pick(rng, EC2_STATES)}
+        else {"instance-id": instance, "state": o.state or EC2_STATES[raw[9] % len(EC2_STATES)]}
     )
     instance = str(detail.get("instance-id", instance))
     return detail, [ctx.arn("ec2", f"instance/{instance}")]
@@ -73,6 +81,7 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An EventBridge event: an EC2 state change by default, or a custom detail-type."""
     _check_text(ctx, "detail_type", o.detail_type, MAX_DETAIL_TYPE)
     _check_text(ctx, "source", o.source, MAX_SOURCE)
+    raw = ctx.rng.randbytes(26)  # the id, then the instance id and state
     ec2 = o.detail_type == EC2_STATE_CHANGE or (
         o.detail_type is None and o.source in (None, "aws.ec2")
     )
@@ -80,7 +89,7 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
         if o.source not in (None, "aws.ec2"):
             ctx.fail("source", f"{EC2_STATE_CHANGE!r} events come from 'aws.ec2', not {o.source!r}")
         detail_type, source = EC2_STATE_CHANGE, "aws.ec2"
-        detail, resources = _ec2_detail(ctx, o)
+        detail, resources = _ec2_detail(ctx, o, raw[16:])
     else:
         for option in ("instance_id", "state"):
             if getattr(o, option) is not None:
@@ -93,7 +102,7 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
         source = o.source or _custom_source(ctx)
         detail = o.detail if o.detail is not None else business_record(ctx.rng)
         resources = []
-    event = _envelope(ctx, o, detail_type, source)
+    event = _envelope(ctx, o, detail_type, source, iso_z(ctx.time), raw)
     event["resources"] = list(o.resources) if o.resources is not None else resources
     event["detail"] = detail
     if o.replay_name is not None:
@@ -101,18 +110,40 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     return event
 
 
+@functools.lru_cache(maxsize=64)
+def _valid_rule_name(name: str) -> bool:
+    # the harness builds every event of a rule with its name: check each name once
+    return _RULE_NAME.match(name) is not None
+
+
+def _rule_name(raw: bytes) -> str:
+    """A drawn rule name such as ``orders-invoices-worker-schedule`` (from 6 random bytes)."""
+    bits = int.from_bytes(raw)
+    first, second = NOUNS[(bits & 0xFFFF) % len(NOUNS)], NOUNS[(bits >> 16 & 0xFFFF) % len(NOUNS)]
+    return f"{first}-{second}-{ROLES[(bits >> 32) % len(ROLES)]}-schedule"
+
+
 def build_scheduled(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """The "Scheduled Event" a schedule rule sends, at the minute it was due."""
-    rng = ctx.rng
-    rule = o.rule_name or f"{aws.resource_name(rng, NOUNS)}-{aws.pick(rng, ROLES)}-schedule"
-    if not _RULE_NAME.match(rule):
+    raw = ctx.rng.randbytes(22)  # the id, then the rule name
+    rule: str | None = o.rule_name
+    if rule is None:
+        rule = _rule_name(raw[16:])
+    elif not _valid_rule_name(rule):
         ctx.fail("rule_name", f"{rule!r} is not a rule name: 1-64 letters, digits, '.', '-', '_'")
-    event = _envelope(ctx, o, "Scheduled Event", "aws.events")
-    # Schedules have one-minute precision: the event carries the minute it was due.
-    event["time"] = iso_z(_fire_time(ctx, o.schedule_expression))
+    event = _envelope(
+        ctx, o, "Scheduled Event", "aws.events", _due(ctx, o.schedule_expression), raw
+    )
     event["resources"] = [ctx.arn("events", f"rule/{rule}")]
     event["detail"] = {}
     return event
+
+
+def _due(ctx: BuildContext, expression: str | None) -> str:
+    """The envelope time: schedules have one-minute precision, so the minute the rule was due."""
+    if expression is None:
+        return iso_z(ctx.time)[:17] + "00Z"  # the event time's minute, cut from its text
+    return iso_z(_fire_time(ctx, expression))
 
 
 def _fire_time(ctx: BuildContext, expression: str | None) -> datetime:

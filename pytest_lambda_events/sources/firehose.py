@@ -40,31 +40,39 @@ def _payloads(ctx: BuildContext, o: Options) -> list[bytes]:
         if len(o.data) > MAX_BATCH:
             ctx.fail("data", f"{len(o.data):,} records; this builder sends at most {MAX_BATCH:,}")
         payloads = [_as_bytes(item) for item in o.data]
-    else:
-        rng = ctx.rng
-        payloads = [(business_json(rng) + "\n").encode() for _ in range(count or 1)]
-    for index, payload in enumerate(payloads):
-        if len(payload) > MAX_RECORD_BYTES:
-            ctx.fail("data", f"data[{index}] has {len(payload):,} bytes; a record holds at most "
-                     f"{MAX_RECORD_BYTES:,} (1,000 KiB)")  # fmt: skip
-    return payloads
+        for index, payload in enumerate(payloads):
+            if len(payload) > MAX_RECORD_BYTES:
+                ctx.fail("data", f"data[{index}] has {len(payload):,} bytes; a record holds at "
+                         f"most {MAX_RECORD_BYTES:,} (1,000 KiB)")  # fmt: skip
+        return payloads
+    # drawn documents are a few hundred bytes: far below the record and invocation limits
+    rng = ctx.rng
+    return [(business_json(rng) + "\n").encode() for _ in range(count or 1)]
 
 
 def _names(ctx: BuildContext, o: Options) -> tuple[str, str | None]:
     """The delivery stream name, and the source Kinesis stream name (None for Direct PUT)."""
-    rng = ctx.rng
-    name = o.delivery_stream or f"{aws.resource_name(rng, NOUNS)}-{aws.pick(rng, ROLES)}-firehose"
-    if not _NAME.match(name):
+    bits = ctx.rng.getrandbits(72)  # drawn names are valid by construction: no check needed
+    name: str | None = o.delivery_stream
+    if name is None:
+        role = ROLES[(bits >> 32 & 255) % len(ROLES)]
+        name = f"{_noun(bits)}-{_noun(bits >> 16)}-{role}-firehose"
+    elif not _NAME.match(name):
         ctx.fail("delivery_stream", f"{name!r} is not a Firehose stream name: 1-64 letters, "
                  "digits, '_', '.' or '-'")  # fmt: skip
     source: str | bool | None = o.source_stream
     if source is None or source is False:
         return name, None
-    stream = source if isinstance(source, str) else f"{aws.resource_name(rng, NOUNS)}-stream"
-    if not _STREAM.match(stream):
-        ctx.fail("source_stream", f"{stream!r} is not a Kinesis stream name: 1-128 letters, "
+    if not isinstance(source, str):
+        return name, f"{_noun(bits >> 40)}-{_noun(bits >> 56)}-stream"
+    if not _STREAM.match(source):
+        ctx.fail("source_stream", f"{source!r} is not a Kinesis stream name: 1-128 letters, "
                  "digits, '_', '.' or '-'")  # fmt: skip
-    return name, stream
+    return name, source
+
+
+def _noun(bits: int) -> str:
+    return NOUNS[(bits & 0xFFFF) % len(NOUNS)]
 
 
 def _arrivals(ctx: BuildContext, o: Options, count: int) -> list[int]:
@@ -130,7 +138,8 @@ def build_firehose(ctx: BuildContext, o: Options) -> dict[str, Any]:
         if metadata:
             record["kinesisRecordMetadata"] = metadata[i]
         records.append(record)
-    _check_size(ctx, records)
+    if o.data is not None:  # drawn documents cannot reach the limit (see _payloads)
+        _check_size(ctx, records)
     event: dict[str, Any] = {"invocationId": o.invocation_id or ctx.uuid()}
     if stream is not None:
         event["sourceKinesisStreamArn"] = ctx.arn("kinesis", f"stream/{stream}")

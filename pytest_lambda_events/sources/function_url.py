@@ -7,7 +7,6 @@ import hashlib
 import re
 from typing import Any
 
-from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from . import _http
@@ -21,10 +20,11 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
     if o.auth_type == "NONE" and o.authorizer is not None:
         ctx.fail("authorizer", "auth_type 'NONE' has no IAM caller; pass auth_type='AWS_IAM'")
+    bits = rng.getrandbits(16)  # the URL's own small choices
     url_id = _url_id(ctx, o.url_id)
     domain = f"{url_id}.lambda-url.{ctx.region}.on.aws"
-    method = o.method or _http.draw_method(ctx)
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+    method = o.method or _http.METHOD_BY_BYTE[bits & 255]
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
     req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
     authorizer = None
     account = "anonymous"  # what function URLs report for unauthenticated callers
@@ -32,9 +32,8 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
         caller = _http.merge_known(ctx, _http.iam_caller(ctx), o.authorizer or {})
         authorizer, account = {"iam": caller}, str(caller["accountId"])
         _add_signing_headers(ctx, req, caller)
-    version, cipher = _TLS[int(rng.random() * len(_TLS))]
-    req.add("X-Amzn-Tls-Cipher-Suite", cipher)
-    req.add("X-Amzn-Tls-Version", version)
+    version, cipher = _TLS[bits >> 8 & 1]
+    req.add_defaults({"x-amzn-tls-cipher-suite": cipher, "x-amzn-tls-version": version})
     _http.add_forwarding(ctx, req, domain)
     return _http.payload_v2(
         ctx,
@@ -44,19 +43,20 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
         stage="$default",
         api_id=url_id,
         domain=domain,
-        request_id=o.request_id or ctx.uuid(),
+        request_id=o.request_id or _http.uuid4s(ctx.rng),
         account_id=account,
         authorizer=authorizer,
         path_parameters=None,
         stage_variables=None,
         keep_cookie_header=True,  # captured function-URL events keep it next to `cookies`
-        base64_encoded=_http.text_rule_base64(req),
+        ordered=False,  # and list headers unsorted
+        base64_encoded=req.body is not None and _http.text_rule_base64(req),
     )
 
 
 def _url_id(ctx: BuildContext, url_id: str | None) -> str:
     if url_id is None:
-        return aws.chars(ctx.rng, 32, aws.LOWER_DIGITS)
+        return _http.chars(ctx.rng, 32, _http.LOWER_DIGITS)
     if not _URL_ID.match(url_id):
         ctx.fail("url_id", f"{url_id!r} is not a function URL id: 32 lower-case letters or digits")
     return url_id

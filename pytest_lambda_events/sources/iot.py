@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from .. import aws
@@ -50,39 +50,44 @@ def _check_topic(ctx: BuildContext, topic: str) -> None:
         )
 
 
-def _environment(ctx: BuildContext) -> dict[str, Any]:
-    r = ctx.rng.random
+# Readings are whole numbers of tenths (hundredths...) divided once: the nearest float to a
+# decimal prints as that decimal, as round() would give, at a fraction of round()'s cost.
+def _environment(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
     return {
-        "temperature": round(15 + r() * 15, 1),
-        "humidity": round(25 + r() * 50, 1),
-        "pressure": round(990 + r() * 40, 1),
+        "deviceId": thing,
+        "ts": ts,
+        "temperature": (150 + int(r() * 150)) / 10,
+        "humidity": (250 + int(r() * 500)) / 10,
+        "pressure": (9900 + int(r() * 400)) / 10,
         "co2": 400 + int(r() * 900),
     }
 
 
-def _tracker(ctx: BuildContext) -> dict[str, Any]:
-    r = ctx.rng.random
+def _tracker(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
     return {
-        "lat": round(-60 + r() * 130, 6),
-        "lon": round(-180 + r() * 360, 6),
-        "speedKmh": round(r() * 110, 1),
+        "deviceId": thing,
+        "ts": ts,
+        "lat": (int(r() * 130_000_000) - 60_000_000) / 1_000_000,
+        "lon": (int(r() * 360_000_000) - 180_000_000) / 1_000_000,
+        "speedKmh": int(r() * 1100) / 10,
         "heading": int(r() * 360),
         "satellites": 4 + int(r() * 9),
     }
 
 
-def _meter(ctx: BuildContext) -> dict[str, Any]:
-    r = ctx.rng.random
-    american = ctx.region.startswith(("us-", "ca-"))  # 120 V / 60 Hz mains, else 230 V / 50 Hz
-    voltage = round((115 if american else 225) + r() * 10, 1)
-    current = round(0.5 + r() * 15, 2)
-    factor = round(0.85 + r() * 0.14, 2)
+def _meter(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
+    american = region.startswith(("us-", "ca-"))  # 120 V / 60 Hz mains, else 230 V / 50 Hz
+    voltage = ((1150 if american else 2250) + int(r() * 100)) / 10
+    current = (50 + int(r() * 1500)) / 100
+    factor = (85 + int(r() * 15)) / 100
     return {
+        "deviceId": thing,
+        "ts": ts,
         "voltage": voltage,
         "currentA": current,
         "powerFactor": factor,
         "powerW": round(voltage * current * factor, 1),  # P = V * I * cos(phi)
-        "energyKwh": round(r() * 90_000, 3),
+        "energyKwh": int(r() * 90_000_000) / 1000,
         "frequencyHz": 60.0 if american else 50.0,
     }
 
@@ -90,20 +95,24 @@ def _meter(ctx: BuildContext) -> dict[str, Any]:
 _READINGS = {"environment": _environment, "tracker": _tracker, "meter": _meter}
 
 
-def _telemetry(ctx: BuildContext, device_type: str, thing: str) -> dict[str, Any]:
+def _telemetry(
+    ctx: BuildContext, device_type: str, thing: str, raw: bytes, now_ms: int
+) -> dict[str, Any]:
     """A device's telemetry message: its own clock stamps it just before the broker gets it."""
-    sent = ctx.time - timedelta(milliseconds=20 + int(ctx.rng.random() * 1500))
-    message = {"deviceId": thing, "ts": epoch_ms(sent), **_READINGS[device_type](ctx)}
+    r = ctx.rng.random
+    message = _READINGS[device_type](r, thing, now_ms - 20 - int(r() * 1500), ctx.region)
     if device_type != "meter":  # meters run on mains power
-        message["battery"] = 20 + int(ctx.rng.random() * 81)
-    message["firmware"] = aws.pick(ctx.rng, _FIRMWARE)
+        message["battery"] = 20 + raw[6] % 81
+    message["firmware"] = _FIRMWARE[raw[7] % len(_FIRMWARE)]
     return message
 
 
-def _selected(ctx: BuildContext, o: Options, device_type: str, thing: str) -> dict[str, Any]:
+def _selected(
+    ctx: BuildContext, o: Options, device_type: str, thing: str, raw: bytes, now_ms: int
+) -> dict[str, Any]:
     payload = o.payload
     if payload is None:
-        return _telemetry(ctx, device_type, thing)
+        return _telemetry(ctx, device_type, thing, raw, now_ms)
     if isinstance(payload, bytes):
         if len(payload) > MAX_MESSAGE_BYTES:
             ctx.fail("payload", f"{len(payload):,} bytes; an MQTT message is at most 128 KB")
@@ -115,18 +124,22 @@ def build_iot(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """The output of a rule's ``SELECT`` on one MQTT message: device telemetry by default."""
     if o.payload is not None and o.device_type is not None:
         ctx.fail("device_type", "it picks the default telemetry; with payload, drop it")
-    rng = ctx.rng
-    device_type = o.device_type or aws.pick(rng, DEVICE_TYPES)
+    raw = ctx.rng.randbytes(8)  # one draw for the names, battery and firmware
+    device_type = o.device_type or DEVICE_TYPES[raw[0] % len(DEVICE_TYPES)]
     # the thing name doubles as the MQTT client id, as AWS recommends
-    thing = o.client_id if o.client_id is not None else f"{_PREFIX[device_type]}-{ctx.hex(6)}"
-    client_id: str = thing
-    if not 0 < len(client_id.encode()) <= MAX_CLIENT_ID_BYTES:
-        ctx.fail("client_id", f"{len(client_id.encode())} bytes; AWS IoT allows 1 to 128")
-    topic: str = o.topic
+    thing: str | None = o.client_id
+    if thing is None:
+        thing = f"{_PREFIX[device_type]}-{raw[1:4].hex()}"
+    elif not 0 < len(thing.encode()) <= MAX_CLIENT_ID_BYTES:
+        ctx.fail("client_id", f"{len(thing.encode())} bytes; AWS IoT allows 1 to 128")
+    topic: str | None = o.topic
     if topic is None:
-        topic = f"dt/{aws.pick(rng, _APPS)}/{aws.pick(rng, _SITES)}/{thing}/telemetry"
-    _check_topic(ctx, topic)
-    event = _selected(ctx, o, device_type, thing)
+        app, site = _APPS[raw[4] % len(_APPS)], _SITES[raw[5] % len(_SITES)]
+        topic = f"dt/{app}/{site}/{thing}/telemetry"
+    if o.topic is not None or o.client_id is not None:  # drawn names are valid already
+        _check_topic(ctx, topic)
+    now_ms = epoch_ms(ctx.time)
+    event = _selected(ctx, o, device_type, thing, raw, now_ms)
     if o.with_metadata:
         clash = [key for key in METADATA_KEYS if key in event]
         if clash:
@@ -136,21 +149,28 @@ def build_iot(ctx: BuildContext, o: Options) -> dict[str, Any]:
                 f"{', '.join(METADATA_KEYS)} (topic(), clientid(), timestamp())",
             )
         # timestamp(): when the rules engine handled the message, epoch ms
-        event.update(topic=topic, clientId=client_id, timestamp=epoch_ms(ctx.time))
+        event.update(topic=topic, clientId=thing, timestamp=now_ms)
     return event
 
 
-def _serial(ctx: BuildContext) -> str:
-    rng = ctx.rng
-    tail = aws.chars(rng, 4, aws.UPPER_DIGITS)
-    code = aws.pick(rng, _FACTORY_CODES)
-    return f"G030{code}{rng.randrange(1, 10):02d}{rng.randrange(10_000):04d}{tail}"
+def _serial(bits: int) -> str:
+    """A button DSN such as ``G030JF055364XVRB`` from the low 58 of ``bits``."""
+    u = aws.UPPER_DIGITS
+    tail = u[(bits & 255) % 36] + u[(bits >> 8 & 255) % 36] + u[(bits >> 16 & 255) % 36]
+    tail += u[(bits >> 24 & 255) % 36]
+    # zero-padded without format specs (each costs more than a draw): line 1-9 as "0" + line,
+    # the unit's four digits cut from 10,000 + unit
+    unit, line = str(10_000 + (bits >> 32 & 0xFFFF) % 10_000)[1:], 1 + (bits >> 48 & 255) % 9
+    return f"G030{_FACTORY_CODES[bits >> 56 & 3]}0{line}{unit}{tail}"
 
 
 def build_iot_button(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A click of the classic AWS IoT button, as its default rule forwards it."""
-    serial: str = o.serial_number if o.serial_number is not None else _serial(ctx)
-    if not _SERIAL.match(serial):
+    bits = ctx.rng.getrandbits(82)  # one draw for the whole event: serial, voltage, click
+    serial: str | None = o.serial_number
+    if serial is None:
+        serial = _serial(bits)
+    elif not _SERIAL.match(serial):
         ctx.fail(
             "serial_number",
             f"{serial!r} is not a button serial number: 'G' and 15 "
@@ -158,10 +178,10 @@ def build_iot_button(ctx: BuildContext, o: Options) -> dict[str, Any]:
         )
     voltage = o.battery_voltage
     if voltage is None:
-        voltage = 1500 + int(ctx.rng.random() * 600)
+        voltage = 1500 + (bits >> 58 & 0xFFFF) % 600
     return {
         "serialNumber": serial,
-        "clickType": o.click_type or aws.pick(ctx.rng, CLICK_TYPES),
+        "clickType": o.click_type or CLICK_TYPES[(bits >> 74) % 3],
         "batteryVoltage": f"{voltage}mV",
     }
 

@@ -4,8 +4,8 @@ self-managed cluster (``kafka``): records of one topic grouped by ``<topic>-<par
 
 from __future__ import annotations
 
+import random
 import re
-from datetime import timedelta
 from typing import Any
 
 from .. import aws
@@ -34,6 +34,7 @@ _TOPIC_SUFFIXES = ("events", "updates", "changes", "commands", "cdc", "v1")
 _KEY_STYLES = ("uuid", "customer", "order", "device")
 _TRACED_UP_TO = 1000
 _APPS = tuple(f"{noun}-{role}" for noun in NOUNS[:8] for role in ROLES[:4])
+_JSON_TYPE = tuple(java_bytes(b"application/json"))  # copied into a fresh list per record
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -44,8 +45,8 @@ def _count(ctx: BuildContext, o: Options) -> int:
 
 def _topic(ctx: BuildContext, o: Options) -> str:
     if o.topic is None:
-        rng = ctx.rng
-        return f"{aws.pick(rng, NOUNS)}.{aws.pick(rng, _TOPIC_SUFFIXES)}"
+        b = ctx.rng.getrandbits(16)
+        return f"{NOUNS[b % len(NOUNS)]}.{_TOPIC_SUFFIXES[(b >> 8) % len(_TOPIC_SUFFIXES)]}"
     if not _TOPIC.match(o.topic) or o.topic in (".", ".."):
         ctx.fail("topic", f"{o.topic!r} is not a Kafka topic: 1-249 letters, digits, '.', '_', '-'")
     return str(o.topic)
@@ -75,23 +76,27 @@ def _keys(ctx: BuildContext, o: Options, count: int) -> list[str | None]:
     if o.given("key"):
         return [None if o.key is None else as_bytes(o.key).decode("latin-1")] * count
     rng = ctx.rng
-    if rng.random() < 0.15:
+    b = rng.getrandbits(32)
+    if b % 100 < 15:
         return [None] * count
-    style = aws.pick(rng, _KEY_STYLES)
+    style = _KEY_STYLES[(b >> 7) % len(_KEY_STYLES)]
     wanted = o.partitions if isinstance(o.partitions, int) else len(o.partitions or ())
-    size = min(count, max(wanted, 2 + int(rng.random() * 12)))  # a key per partition at least
-    pool = [_entity_key(ctx, style) for _ in range(size)]
-    keys = pool + [aws.pick(rng, tuple(pool)) for _ in range(count - len(pool))]
-    rng.shuffle(keys)
+    size = min(count, max(wanted, 2 + (b >> 9) % 12))  # a key per partition at least
+    keys = [_entity_key(rng, style) for _ in range(size)]
+    if count > size:
+        r = rng.random
+        keys += [keys[int(r() * size)] for _ in range(count - size)]
+        rng.shuffle(keys)
     return list(keys)
 
 
-def _entity_key(ctx: BuildContext, style: str) -> str:
+def _entity_key(rng: random.Random, style: str) -> str:
     if style == "uuid":
-        return ctx.uuid()
+        return aws.uuid4(rng)
+    b = rng.getrandbits(32)
     if style == "device":
-        return f"device-{int(ctx.rng.random() * 100_000):05d}"
-    return f"{style}-{ctx.hex(8)}"
+        return f"device-{b % 100_000:05d}"
+    return f"{style}-{b:08x}"
 
 
 def _partition_numbers(ctx: BuildContext, o: Options, count: int, distinct_keys: int) -> list[int]:
@@ -105,7 +110,7 @@ def _partition_numbers(ctx: BuildContext, o: Options, count: int, distinct_keys:
         rng = ctx.rng
         k = wanted if wanted is not None else 1 + int(rng.random() * min(count, 3))
         total = max(int(k), _TOPIC_PARTITIONS[int(rng.random() * len(_TOPIC_PARTITIONS))])
-        numbers = sorted(rng.sample(range(total), k))
+        numbers = _some_of(rng, total, k)
     if len(numbers) > count:
         ctx.fail(
             "partitions",
@@ -118,6 +123,19 @@ def _partition_numbers(ctx: BuildContext, o: Options, count: int, distinct_keys:
             "distinct key(s) land in at most that many: one key, one partition",
         )
     return numbers[: max(1, min(len(numbers), distinct_keys))]
+
+
+def _some_of(rng: random.Random, total: int, k: int) -> list[int]:
+    """``k`` distinct partitions of ``total``, sorted (a batch spans only a few)."""
+    if k >= total:
+        return list(range(total))
+    if 2 * k > total:
+        return sorted(rng.sample(range(total), k))
+    chosen: set[int] = set()
+    r = rng.random
+    while len(chosen) < k:
+        chosen.add(int(r() * total))
+    return sorted(chosen)
 
 
 def _assign(keys: list[str | None], numbers: list[int]) -> list[int]:
@@ -155,11 +173,11 @@ def _headers(ctx: BuildContext, o: Options) -> list[tuple[str, bytes]] | None:
 def _drawn_headers(ctx: BuildContext, app: str, scheme: int) -> list[dict[str, list[int]]]:
     if scheme == 0:
         return []
-    headers = [{"content-type": java_bytes(b"application/json")}]
+    headers = [{"content-type": list(_JSON_TYPE)}]
     if scheme >= 2:
-        trace = f"00-{ctx.hex(32)}-{ctx.hex(16)}-01"
-        headers.append({"traceparent": java_bytes(trace.encode())})
-        headers.append({"source": java_bytes(app.encode())})
+        ids = ctx.rng.randbytes(24).hex()
+        headers.append({"traceparent": list(f"00-{ids[:32]}-{ids[32:]}-01".encode())})
+        headers.append({"source": list(app.encode())})
     return headers
 
 
@@ -208,7 +226,7 @@ def _records(ctx: BuildContext, o: Options, topic: str) -> dict[str, list[dict[s
         p: o.offset if o.offset is not None else int(rng.random() * 5e6) for p in numbers
     }
     # records were written over the last moments before the poller read them, in order
-    newest = epoch_ms(ctx.time - timedelta(milliseconds=5 + int(rng.random() * 495)))
+    newest = epoch_ms(ctx.time) - 5 - int(rng.random() * 495)
     stamp = newest - count * 3 - int(rng.random() * 2000)
     grouped: dict[str, list[dict[str, Any]]] = {f"{topic}-{p}": [] for p in numbers}
     for value, key, partition in zip(values, keys, partitions, strict=True):
@@ -237,23 +255,23 @@ def _records(ctx: BuildContext, o: Options, topic: str) -> dict[str, list[dict[s
 def _msk_cluster(ctx: BuildContext, o: Options) -> tuple[str, str]:
     """The cluster ARN and its bootstrap broker string (hosts name the cluster and region)."""
     rng = ctx.rng
-    name = o.cluster_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('cluster', 'msk', 'kafka'))}"
-    if not _MSK_CLUSTER.match(name):
+    b = rng.getrandbits(32)
+    name = o.cluster_name or f"{NOUNS[b % len(NOUNS)]}-{('cluster', 'msk', 'kafka')[(b >> 5) % 3]}"
+    if o.cluster_name and not _MSK_CLUSTER.match(name):
         ctx.fail(
             "cluster_name",
             f"{name!r} is not an MSK cluster name: 1-64 letters, digits "
             "and '-', starting with a letter or digit",
         )
-    arn = ctx.arn("kafka", f"cluster/{name}/{ctx.uuid()}-{1 + int(rng.random() * 25)}")
+    resource = f"cluster/{name}/{aws.uuid4(rng)}-{1 + (b >> 7) % 25}"
+    arn = f"arn:{ctx.partition}:kafka:{ctx.region}:{ctx.account_id}:{resource}"
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
-    cell = f"{aws.chars(rng, 6, aws.LOWER_DIGITS)}.c{1 + int(rng.random() * 3)}"
-    port = o.port or MSK_PORTS[int(rng.random() * len(MSK_PORTS))]
-    brokers = [
-        f"b-{i}.{name.lower()}.{cell}.kafka.{ctx.region}.{suffix}:{port}"
-        for i in range(1, 2 + int(rng.random() * 2) + 1)
-    ]
-    rng.shuffle(brokers)
-    return arn, ",".join(brokers)
+    cell = f"{aws.chars(rng, 6, aws.LOWER_DIGITS)}.c{1 + (b >> 12) % 3}"
+    port = o.port or MSK_PORTS[(b >> 14) % len(MSK_PORTS)]
+    n = 2 + (b >> 16) % 2
+    host = f"{name.lower()}.{cell}.kafka.{ctx.region}.{suffix}:{port}"
+    first = (b >> 17) % n  # the mapping lists the brokers in no particular order
+    return arn, ",".join(f"b-{1 + (first + i) % n}.{host}" for i in range(n))
 
 
 def _self_managed_servers(ctx: BuildContext, o: Options) -> str:
@@ -270,13 +288,14 @@ def _self_managed_servers(ctx: BuildContext, o: Options) -> str:
         if o.port is not None:
             ctx.fail("port", "bootstrap_servers carry their ports already; pass one of them")
         return str(o.bootstrap_servers)
-    rng = ctx.rng
+    b = ctx.rng.getrandbits(64)
     port = o.port or 9092
-    n = 2 + int(rng.random() * 2)
-    if rng.random() < 0.5:  # brokers in the VPC, by private address
-        subnet = f"10.{int(rng.random() * 256)}"
-        return ",".join(f"{subnet}.{i}.{10 + int(rng.random() * 240)}:{port}" for i in range(n))
-    domain = f"{aws.pick(rng, NOUNS)}.{aws.pick(rng, DOMAINS)}"
+    n = 2 + b % 2
+    if b & 2:  # brokers in the VPC, by private address
+        subnet = f"10.{(b >> 2) & 255}"
+        hosts = [f"{subnet}.{i}.{10 + (b >> (10 + 8 * i)) % 240}:{port}" for i in range(n)]
+        return ",".join(hosts)
+    domain = f"{NOUNS[(b >> 2) % len(NOUNS)]}.{DOMAINS[(b >> 7) % len(DOMAINS)]}"
     return ",".join(f"kafka-{i}.{domain}:{port}" for i in range(1, n + 1))
 
 

@@ -3,8 +3,9 @@ from one shard (reference/shapes.md 3, semantics.md 5.2 and 5.8)."""
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
+import random
 import re
 from typing import Any
 
@@ -23,12 +24,15 @@ _SHARD_ID = re.compile(r"^shardId-\d{12}$")
 _SEQUENCE = re.compile(r"^(0|[1-9]\d{0,128})$")
 _ROLE_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
 _SEQUENCE_STEP = 4.7e21  # gaps seen between neighbouring records of one shard
+_FIRST_SEQUENCE = 49_500_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000
 _STREAM_SUFFIXES = ("stream", "events", "ingest", "feed", "firehose-src", "cdc")
 _KEY_STYLES = ("uuid", "customer", "device", "tenant")
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
     count: int | None = o.count
+    if o.data is None and o.partition_keys is None:
+        return count or 1
     for name in ("data", "partition_keys"):
         values = getattr(o, name)
         if values is None:
@@ -50,8 +54,8 @@ def _payloads(ctx: BuildContext, o: Options, count: int, keys: list[str]) -> lis
     if o.data is not None and o.payload is not None:
         ctx.fail("payload", "pass either payload (one for every record) or data (one per record)")
     if o.data is None and o.payload is None:
-        rng = ctx.rng
-        return [base64.b64encode(business_json(rng).encode()).decode() for _ in range(count)]
+        rng, b64 = ctx.rng, binascii.b2a_base64
+        return [b64(business_json(rng).encode(), newline=False).decode() for _ in range(count)]
     raw = [_as_bytes(v) for v in o.data] if o.data is not None else [_as_bytes(o.payload)] * count
     for index, (blob, key) in enumerate(zip(raw, keys, strict=True)):
         size = len(blob) + len(key.encode())
@@ -60,8 +64,12 @@ def _payloads(ctx: BuildContext, o: Options, count: int, keys: list[str]) -> lis
             ctx.fail(name, f"{size:,} bytes with the partition key; a Kinesis record holds at "
                      "most 1 MiB (1,048,576 bytes)")  # fmt: skip
     if o.data is None:
-        return [base64.b64encode(raw[0]).decode()] * count
-    return [base64.b64encode(blob).decode() for blob in raw]
+        return [_b64(raw[0])] * count
+    return [_b64(blob) for blob in raw]
+
+
+def _b64(raw: bytes) -> str:
+    return binascii.b2a_base64(raw, newline=False).decode()
 
 
 def _as_bytes(value: Any) -> bytes:
@@ -86,14 +94,19 @@ def _partition_keys(ctx: BuildContext, o: Options, count: int) -> list[str]:
     style = aws.pick(rng, _KEY_STYLES)
     if style == "uuid":  # producers that spread load with a random key per record
         return [ctx.uuid() for _ in range(count)]
-    pool = [_entity_key(ctx, style) for _ in range(1 + int(rng.random() * 8))]
-    return [aws.pick(rng, tuple(pool)) for _ in range(count)]
+    # a few entities (up to 8) write the batch's records; a key per record is enough for one
+    pool = [_entity_key(rng, style) for _ in range(min(count, 1 + int(rng.random() * 8)))]
+    if count == 1:
+        return pool
+    r, n = rng.random, len(pool)
+    return [pool[int(r() * n)] for _ in range(count)]
 
 
-def _entity_key(ctx: BuildContext, style: str) -> str:
+def _entity_key(rng: random.Random, style: str) -> str:
+    b = rng.getrandbits(32)
     if style == "device":
-        return f"device-{int(ctx.rng.random() * 10_000):04d}"
-    return f"{style}-{ctx.hex(8)}"
+        return f"device-{b % 10_000:04d}"
+    return f"{style}-{b:08x}"
 
 
 def _shard_id(ctx: BuildContext, o: Options) -> str:
@@ -109,8 +122,8 @@ def _shard_id(ctx: BuildContext, o: Options) -> str:
 
 def _stream_name(ctx: BuildContext, o: Options) -> str:
     if o.stream_name is None:
-        rng = ctx.rng
-        return f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, _STREAM_SUFFIXES)}"
+        b = ctx.rng.getrandbits(16)
+        return f"{NOUNS[b % len(NOUNS)]}-{_STREAM_SUFFIXES[(b >> 8) % len(_STREAM_SUFFIXES)]}"
     if not _STREAM_NAME.match(o.stream_name):
         ctx.fail(
             "stream_name", f"{o.stream_name!r}: stream names are 1 to 128 of a-z A-Z 0-9 _ . -"
@@ -122,7 +135,8 @@ def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
     if o.invoke_identity_arn is None:  # the consumer function's role, named as the console does
         rng = ctx.rng
         name = f"{stream.split('-')[0][:32]}-{aws.pick(rng, ROLES)}-role-"
-        return ctx.arn("iam", "role/" + name + aws.chars(rng, 8, aws.LOWER_DIGITS), regional=False)
+        name += aws.chars(rng, 8, aws.LOWER_DIGITS)
+        return f"arn:{ctx.partition}:iam::{ctx.account_id}:role/{name}"
     match = _ROLE_ARN.match(o.invoke_identity_arn)
     if match is None:
         ctx.fail(
@@ -140,8 +154,8 @@ def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
 
 
 def _first_sequence(ctx: BuildContext, o: Options) -> int:
-    if o.sequence_number is None:
-        return int(aws.kinesis_sequence_number(ctx.rng))
+    if o.sequence_number is None:  # aws.kinesis_sequence_number, as an int
+        return _FIRST_SEQUENCE + ctx.rng.getrandbits(150)
     if not _SEQUENCE.match(o.sequence_number):
         ctx.fail(
             "sequence_number",
@@ -192,7 +206,7 @@ def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
     payloads = _payloads(ctx, o, count, keys)
     shard_id = _shard_id(ctx, o)
     stream = _stream_name(ctx, o)
-    stream_arn = ctx.arn("kinesis", "stream/" + stream)
+    stream_arn = f"arn:{ctx.partition}:kinesis:{ctx.region}:{ctx.account_id}:stream/{stream}"
     role_arn = _role_arn(ctx, o, stream)
     sequence = _first_sequence(ctx, o)
     arrivals = arrival_times_ms(ctx, count, window)

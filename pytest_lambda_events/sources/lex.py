@@ -40,10 +40,11 @@ BOTS: dict[str, tuple[str, dict[str, tuple[str, ...]], str]] = {
         "what is my balance",
     ),
 }
+_BOT_NAMES = tuple(BOTS)
 
 
 def _template(ctx: BuildContext, o: Options) -> tuple[str, str, dict[str, tuple[str, ...]], str]:
-    bot = o.bot_name or aws.pick(ctx.rng, tuple(BOTS))
+    bot = o.bot_name or aws.pick(ctx.rng, _BOT_NAMES)
     intent, slots, transcript = BOTS.get(bot, ("", {}, "hello"))
     if o.intent_name is not None and o.intent_name != intent:
         intent, slots = o.intent_name, {}
@@ -108,7 +109,7 @@ def build_lex(ctx: BuildContext, o: Options) -> dict[str, Any]:
     return {
         "messageVersion": "1.0",
         "invocationSource": source,
-        "userId": o.user_id or f"{aws.chars(rng, 26, aws.LOWER_DIGITS)}",
+        "userId": o.user_id or aws.chars(rng, 26, aws.LOWER_DIGITS),
         "sessionAttributes": dict(o.session_attributes or {}),
         "requestAttributes": dict(o.request_attributes) if o.request_attributes else None,
         "bot": {"name": bot, "alias": alias, "version": version},
@@ -185,7 +186,7 @@ def build_lex_v2(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if o.input_transcript is not None:
         transcript = o.input_transcript
     elif mode == "DTMF":
-        transcript = str(rng.randrange(1000, 99999))
+        transcript = str(1000 + int(rng.random() * 98_999))
     confidence = round(0.7 + rng.random() * 0.3, 2)
     fallback = _v2_intent("FallbackIntent", {}, "InProgress", "None")
     event: dict[str, Any] = {

@@ -5,7 +5,8 @@ semantics.md 6.2)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .. import aws
@@ -30,6 +31,8 @@ _QUEUE_SUFFIXES = ("queue", "inbox", "tasks", "requests", "work")
 _CONTENT_TYPE_OF: dict[type, str] = {str: "text/plain", bytes: "application/octet-stream"}
 _HEADERS_UP_TO = 1000
 _PROPERTY_NAMES = ("tenant", "eventType", "origin", "schemaVersion")
+_BROKER_SUFFIXES = ("broker", "mq", "bus")
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -53,17 +56,23 @@ def _payloads(ctx: BuildContext, o: Options, count: int) -> list[bytes]:
 
 def _broker(ctx: BuildContext, o: Options) -> tuple[str, str, str]:
     """The broker's name, id (``b-<uuid>``) and ARN."""
-    rng = ctx.rng
-    name = o.broker_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('broker', 'mq', 'bus'))}"
-    if not _BROKER_NAME.match(name):
-        ctx.fail("broker_name", f"{name!r} is not a broker name: 1-50 letters, digits, '-', '_'")
+    if o.broker_name is None:
+        b = ctx.rng.getrandbits(16)
+        name = f"{NOUNS[b % len(NOUNS)]}-{_BROKER_SUFFIXES[(b >> 8) % len(_BROKER_SUFFIXES)]}"
+    elif _BROKER_NAME.match(o.broker_name):
+        name = o.broker_name
+    else:
+        problem = f"{o.broker_name!r} is not a broker name: 1-50 letters, digits, '-', '_'"
+        ctx.fail("broker_name", problem)
     broker_id = f"b-{ctx.uuid()}"
-    return name, broker_id, ctx.arn("mq", f"broker:{name}:{broker_id}")
+    arn = f"arn:{ctx.partition}:mq:{ctx.region}:{ctx.account_id}:broker:{name}:{broker_id}"
+    return name, broker_id, arn
 
 
 def _queue(ctx: BuildContext, o: Options) -> str:
     if o.queue is None:
-        return f"{aws.pick(ctx.rng, NOUNS)}.{aws.pick(ctx.rng, _QUEUE_SUFFIXES)}"
+        b = ctx.rng.getrandbits(16)
+        return f"{NOUNS[b % len(NOUNS)]}.{_QUEUE_SUFFIXES[(b >> 8) % len(_QUEUE_SUFFIXES)]}"
     if not 0 < len(o.queue) <= 1000:
         ctx.fail("queue", f"{len(o.queue)} characters; a queue name has 1 to 1,000")
     return str(o.queue)
@@ -71,12 +80,12 @@ def _queue(ctx: BuildContext, o: Options) -> str:
 
 def _send_times(ctx: BuildContext, count: int) -> tuple[list[int], int]:
     """Producer send times (epoch ms, in order) and when the consumer received the batch."""
-    rng = ctx.rng
-    out = epoch_ms(ctx.time - timedelta(milliseconds=2 + int(rng.random() * 200)))
-    stamp = out - count * 2 - int(rng.random() * 3000)
+    r = ctx.rng.random
+    out = epoch_ms(ctx.time) - 2 - int(r() * 200)
+    stamp = out - count * 2 - int(r() * 3000)
     times = []
     for _ in range(count):
-        stamp = min(out - 2, stamp + int(rng.random() * 4))
+        stamp = min(out - 2, stamp + int(r() * 4))
         times.append(stamp)
     return times, out
 
@@ -112,16 +121,18 @@ def _properties(ctx: BuildContext, o: Options) -> dict[str, str] | None:
             ctx.fail("properties", "JMS properties reach Lambda as strings: give {name: str}")
         return None if given is None else dict(given)
     rng = ctx.rng
-    if rng.random() < 0.3:
+    b = rng.getrandbits(32)
+    if b % 10 < 3:
         return None
-    names = _PROPERTY_NAMES[: 1 + int(rng.random() * len(_PROPERTY_NAMES))]
-    values = {
-        "tenant": f"t-{ctx.hex(6)}",
-        "eventType": aws.pick(rng, NOUNS).rstrip("s") + ".created",
-        "origin": aws.pick(rng, NOUNS) + "-service",
-        "schemaVersion": "1",
-    }
-    return {name: values[name] for name in names}
+    properties = {"tenant": f"t-{rng.randbytes(3).hex()}"}  # the first 1 to 4 names
+    wanted = 1 + (b >> 4) % len(_PROPERTY_NAMES)
+    if wanted > 1:
+        properties["eventType"] = NOUNS[(b >> 6) % len(NOUNS)].rstrip("s") + ".created"
+    if wanted > 2:
+        properties["origin"] = NOUNS[(b >> 11) % len(NOUNS)] + "-service"
+    if wanted > 3:
+        properties["schemaVersion"] = "1"
+    return properties
 
 
 def activemq_message(
@@ -218,10 +229,22 @@ def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
 def java_medium_time(t: datetime) -> str:
     """``Jan 1, 1970, 12:33:41 AM``: Java's medium date-time format, as RabbitMQ's
     ``basicProperties.timestamp`` reaches Lambda (UTC, whole seconds)."""
-    t = t.astimezone(UTC)
-    hour = t.hour % 12 or 12
-    half = "AM" if t.hour < 12 else "PM"
-    return f"{_MONTHS[t.month - 1]} {t.day}, {t.year}, {hour}:{t:%M:%S} {half}"
+    return _java_medium_time(int(t.timestamp() // 1))
+
+
+def _java_medium_time(epoch_s: int) -> str:
+    day, second = divmod(epoch_s, 86_400)
+    hour, second = divmod(second, 3600)
+    minute, second = divmod(second, 60)
+    half = "AM" if hour < 12 else "PM"
+    return f"{_java_date(day)}, {hour % 12 or 12}:{minute:02d}:{second:02d} {half}"
+
+
+@lru_cache(maxsize=1024)
+def _java_date(day: int) -> str:
+    """``Jan 1, 1970`` for a day since the epoch (a batch's messages share a day or two)."""
+    d = _EPOCH_DAY + timedelta(days=day)
+    return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
 def rabbitmq_headers(given: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +276,7 @@ def _rmq_headers(ctx: BuildContext, o: Options, count: int) -> dict[str, Any] | 
     if rng.random() < 0.3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
         return None
     return {
-        "source": {"bytes": java_bytes(f"{aws.pick(rng, NOUNS)}-service".encode())},
+        "source": {"bytes": list(f"{aws.pick(rng, NOUNS)}-service".encode())},  # ASCII
         "retry-count": int(rng.random() * 3),
     }
 
@@ -330,7 +353,7 @@ def rabbitmq_properties(
         "replyTo": reply_to,
         "expiration": None if expiration is None else str(expiration),
         "messageId": message_id,
-        "timestamp": java_medium_time(datetime.fromtimestamp(sent // 1000, UTC)),
+        "timestamp": _java_medium_time(sent // 1000),
         "type": type,
         "userId": user_id,
         "appId": app_id,

@@ -6,7 +6,7 @@ them to ``object_block`` and ``notification_record``, so the two can never disag
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 import ipaddress
 import random
@@ -116,8 +116,15 @@ _SEQUENCER = re.compile(r"^[0-9A-F]{1,64}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-_VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+_IP_LIKE = re.compile(r"\d+\.\d+\.\d+\.\d+")
+# keys that URL form encoding leaves alone, or changes only in spaces and brackets
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~/-]*")
+_BRACKETED_KEY = re.compile(r"[A-Za-z0-9_.~/ ()-]*")
 _KEY_PREFIXES = ("uploads/", "incoming/", "reports/", "exports/", "images/", "raw/", "")
+_EXTENSIONS = tuple(ext for ext, _ in FILE_TYPES)
+_VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+_FIRST_OCTETS = (3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 98, 99, 203)  # public address blocks
+_MULTIPART = "ObjectCreated:CompleteMultipartUpload"
 
 
 def bucket_name_problem(name: str) -> str | None:
@@ -131,7 +138,7 @@ def bucket_name_problem(name: str) -> str | None:
         )
     if ".." in name:
         return f"{name!r} has two adjacent periods, which bucket names may not"
-    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
+    if _IP_LIKE.fullmatch(name):
         return f"{name!r} is formatted as an IP address, which bucket names may not be"
     if name.startswith(_BUCKET_PREFIXES) or name.endswith(_BUCKET_SUFFIXES):
         return (
@@ -144,7 +151,37 @@ def bucket_name_problem(name: str) -> str | None:
 def encode_key(key: str) -> str:
     """An object key as S3 writes it in notifications: URL form encoding (space -> ``+``,
     reserved and non-ASCII bytes -> ``%XX``), with ``/`` left as is."""
+    # drawn keys take the fast paths; quote_plus is Python code, ~1 µs a key
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    if _BRACKETED_KEY.fullmatch(key):
+        return key.replace(" ", "+").replace("(", "%28").replace(")", "%29")
     return quote_plus(key, safe="/")
+
+
+def draw_bucket(rng: random.Random, account_id: str, region: str) -> str:
+    """A bucket name of this world, such as ``orders-photos-9012-eu-west-1``."""
+    b = rng.getrandbits(16)
+    return f"{NOUNS[b % len(NOUNS)]}-{NOUNS[(b >> 5) % len(NOUNS)]}-{account_id[-4:]}-{region}"
+
+
+def draw_key(rng: random.Random, time: datetime) -> str:
+    """A realistic raw object key: dated or numbered, sometimes with spaces and brackets so
+    that consumers' URL decoding is exercised."""
+    b = rng.getrandbits(48)
+    prefix, ext = _KEY_PREFIXES[b % 7], _EXTENSIONS[(b >> 3) % 6]
+    style = (b >> 6) & 7
+    noun = NOUNS[(b >> 9) % len(NOUNS)]
+    if style < 2:  # a quarter of keys
+        return f"{prefix}{noun.title()} Export ({1 + (b >> 14) % 9}).{ext}"
+    day = f"{time.year}/{time.month:02d}/{time.day:02d}/" if style < 5 else ""
+    return f"{prefix}{day}{noun}-{10_000 + (b >> 14) % 90_000}.{ext}"
+
+
+def draw_ipv4(rng: random.Random) -> str:
+    """A public-looking IPv4 address from one draw."""
+    b = rng.getrandbits(40)
+    return f"{_FIRST_OCTETS[b % 13]}.{b >> 8 & 255}.{b >> 16 & 255}.{1 + (b >> 24) % 254}"
 
 
 def multipart_etag(content: bytes, part_size: int = CLI_PART) -> str:
@@ -169,12 +206,12 @@ def sequencer(time: datetime, low: int) -> str:
 
 def draw_request_id(rng: random.Random) -> str:
     """``x-amz-request-id``: 16 uppercase hex digits."""
-    return aws.hex_string(rng, 16).upper()
+    return rng.randbytes(8).hex().upper()
 
 
 def draw_host_id(rng: random.Random) -> str:
     """``x-amz-id-2``: base64 of 56 bytes."""
-    return base64.b64encode(rng.randbytes(56)).decode()
+    return binascii.b2a_base64(rng.randbytes(56), newline=False).decode()
 
 
 def draw_version_id(rng: random.Random) -> str:
@@ -264,16 +301,6 @@ def _check_key(ctx: BuildContext, key: str) -> None:
         ctx.fail("key", f"the key is {size} bytes of UTF-8; S3 keys are 1 to 1,024 bytes")
 
 
-def _draw_key(ctx: BuildContext) -> str:
-    rng = ctx.rng
-    ext = aws.pick(rng, tuple(f for f, _ in FILE_TYPES))
-    prefix = aws.pick(rng, _KEY_PREFIXES)
-    if rng.random() < 0.25:  # keys with spaces and brackets exercise the URL form encoding
-        return f"{prefix}{aws.pick(rng, NOUNS).title()} Export ({rng.randint(1, 9)}).{ext}"
-    day = ctx.time.strftime("%Y/%m/%d/") if rng.random() < 0.5 else ""
-    return f"{prefix}{day}{aws.pick(rng, NOUNS)}-{rng.randrange(10_000, 99_999)}.{ext}"
-
-
 def _parts_of(etag: str) -> int:
     return int(etag.rsplit("-", 1)[1]) if "-" in etag else 0
 
@@ -301,8 +328,26 @@ def _check_etag(ctx: BuildContext, o: Options, name: str, size: int | None) -> N
 
 def _size_and_etag(ctx: BuildContext, o: Options, name: str) -> tuple[int, str]:
     """Size and ETag that agree with each other, the content and the kind of upload."""
+    if o.content is None and o.etag is None:  # drawn, unless the size is given
+        multipart = name == _MULTIPART
+        size: int = o.size if o.size is not None else _draw_size(ctx, multipart, 0)
+        _check_single_put(ctx, name, size, multipart)
+        return size, _draw_etag(ctx, name, size, multipart)
+    return _given_size_and_etag(ctx, o, name)
+
+
+def _check_single_put(ctx: BuildContext, name: str, size: int, multipart: bool) -> None:
+    if size > MAX_SINGLE_PUT and name in CREATED and not multipart:
+        ctx.fail(
+            "size",
+            f"{size:,} bytes in one {name}; above 5 GiB S3 needs a multipart upload "
+            "(event_name='ObjectCreated:CompleteMultipartUpload')",
+        )
+
+
+def _given_size_and_etag(ctx: BuildContext, o: Options, name: str) -> tuple[int, str]:
     content: bytes | None = o.content
-    multipart = name == "ObjectCreated:CompleteMultipartUpload"
+    multipart = name == _MULTIPART
     if o.etag is not None:
         multipart = "-" in o.etag
     size: int | None = o.size
@@ -317,26 +362,18 @@ def _size_and_etag(ctx: BuildContext, o: Options, name: str) -> tuple[int, str]:
         _check_etag(ctx, o, name, size)
     if size is None:
         size = _draw_size(ctx, multipart, _parts_of(o.etag or ""))
-    if size > MAX_SINGLE_PUT and name in CREATED and not multipart:
-        ctx.fail(
-            "size",
-            f"{size:,} bytes in one {name}; above 5 GiB S3 needs a multipart upload "
-            "(event_name='ObjectCreated:CompleteMultipartUpload')",
-        )
-    if o.etag is not None:
-        return size, o.etag
-    if content is not None:
-        return size, etag
-    return size, _draw_etag(ctx, name, size, multipart)
+    _check_single_put(ctx, name, size, multipart)
+    return size, o.etag if o.etag is not None else etag
 
 
 def _draw_etag(ctx: BuildContext, name: str, size: int, multipart: bool) -> str:
     if not multipart and name not in CREATED and size > 64 * MIB:
         multipart = ctx.rng.random() < 0.8  # big objects were usually uploaded in parts
+    digest = ctx.rng.randbytes(16).hex()
     if not multipart:
-        return ctx.hex(32)
+        return digest
     part_size = max(CLI_PART, -(-size // MAX_PARTS))  # 10,000 parts at most
-    return f"{ctx.hex(32)}-{max(1, -(-size // part_size))}"
+    return f"{digest}-{max(1, -(-size // part_size))}"
 
 
 def _draw_size(ctx: BuildContext, multipart: bool, parts: int) -> int:
@@ -362,23 +399,12 @@ def _principals(ctx: BuildContext, o: Options, name: str, owner: str) -> tuple[s
     """userIdentity.principalId and sourceIPAddress of the request behind the event."""
     rng = ctx.rng
     service = name in SERVICE_EVENTS
-    principal = o.principal_id
+    principal: str | None = o.principal_id
     if principal is None:
-        if service:
-            principal = "s3.amazonaws.com"
-        else:
-            kind = rng.random()
-            role = aws.resource_name(rng, NOUNS) + "-" + aws.pick(rng, ROLES)
-            principal = (
-                f"AWS:{aws.iam_unique_id(rng, 'AROA')}:{role}"
-                if kind < 0.5
-                else f"AWS:{aws.iam_unique_id(rng)}"
-                if kind < 0.8
-                else owner
-            )
+        principal = "s3.amazonaws.com" if service else _draw_principal(rng, owner)
     source_ip: str | None = o.source_ip
     if source_ip is None:
-        source_ip = "s3.amazonaws.com" if service else aws.ipv4(rng)
+        source_ip = "s3.amazonaws.com" if service else draw_ipv4(rng)
     elif source_ip != "s3.amazonaws.com":
         try:
             ipaddress.ip_address(source_ip)
@@ -387,6 +413,30 @@ def _principals(ctx: BuildContext, o: Options, name: str, owner: str) -> tuple[s
                 "source_ip", f"{source_ip!r} is not an IPv4/IPv6 address or 's3.amazonaws.com'"
             )
     return principal, source_ip
+
+
+def _draw_principal(rng: random.Random, owner: str) -> str:
+    """A role session (half), an IAM user, or the bucket owner."""
+    b = rng.getrandbits(24)
+    kind = b & 15
+    if kind < 8:
+        role = f"{NOUNS[(b >> 4) % len(NOUNS)]}-{NOUNS[(b >> 9) % len(NOUNS)]}-"
+        role += ROLES[(b >> 14) % len(ROLES)]
+        return f"AWS:{aws.iam_unique_id(rng, 'AROA')}:{role}"
+    if kind < 13:
+        return f"AWS:{aws.iam_unique_id(rng)}"
+    return owner
+
+
+# the options only some event names carry, and which
+_CARRIED_BY = (
+    ("storage_class", ("ObjectRestore:Completed", "LifecycleTransition")),
+    ("restore_days", ("ObjectRestore:Completed",)),
+    ("access_tier", ("IntelligentTiering",)),
+    ("destination_bucket", REPLICATION),
+    ("replication_rule_id", REPLICATION),
+    ("failure_reason", ("Replication:OperationFailedReplication",)),
+)
 
 
 def _check_options_for(ctx: BuildContext, o: Options, name: str) -> None:
@@ -398,15 +448,7 @@ def _check_options_for(ctx: BuildContext, o: Options, name: str) -> None:
                     f"{name} events carry no object size or ETag (the object is "
                     "gone); drop it or pick an ObjectCreated:* event_name",
                 )
-    allowed = {
-        "storage_class": ("ObjectRestore:Completed", "LifecycleTransition"),
-        "restore_days": ("ObjectRestore:Completed",),
-        "access_tier": ("IntelligentTiering",),
-        "destination_bucket": REPLICATION,
-        "replication_rule_id": REPLICATION,
-        "failure_reason": ("Replication:OperationFailedReplication",),
-    }
-    for option, names in allowed.items():
+    for option, names in _CARRIED_BY:
         if getattr(o, option) is not None and name not in names:
             ctx.fail(option, f"only {', '.join(names)} events carry it, not {name}")
     storage: str | None = o.storage_class
@@ -428,7 +470,12 @@ def _sequencer(ctx: BuildContext, o: Options) -> str:
         if not _SEQUENCER.match(o.sequencer):
             ctx.fail("sequencer", f"{o.sequencer!r} is not an uppercase hexadecimal string")
         return str(o.sequencer)
-    return sequencer(ctx.time, int(ctx.hex(8), 16))
+    return sequencer(ctx.time, ctx.rng.getrandbits(32))
+
+
+_WITH_EXTRA_DATA = frozenset(
+    ("ObjectRestore:Completed", "LifecycleTransition", "IntelligentTiering", *REPLICATION)
+)
 
 
 def _extra_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[str, Any]:
@@ -491,9 +538,10 @@ def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
     name: str = o.event_name
     _check_options_for(ctx, o, name)
-    bucket = o.bucket or f"{aws.resource_name(rng, NOUNS)}-{ctx.account_id[-4:]}-{ctx.region}"
-    _fail_bucket(ctx, "bucket", bucket)
-    key = o.key if o.key is not None else _draw_key(ctx)
+    bucket = o.bucket or draw_bucket(rng, ctx.account_id, ctx.region)
+    if o.bucket or len(bucket) > 63:  # a drawn name is valid but for its length
+        _fail_bucket(ctx, "bucket", bucket)
+    key = o.key if o.key is not None else draw_key(rng, ctx.time)
     _check_key(ctx, key)
     owner = draw_owner_id(rng)
     principal, source_ip = _principals(ctx, o, name, owner)
@@ -507,7 +555,8 @@ def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
         configuration_id=configuration, bucket=bucket, owner_id=owner,
         obj=_object(ctx, o, name, key),
     )  # fmt: skip
-    record.update(_extra_data(ctx, o, name, bucket))
+    if name in _WITH_EXTRA_DATA:
+        record.update(_extra_data(ctx, o, name, bucket))
     return {"Records": [record]}
 
 

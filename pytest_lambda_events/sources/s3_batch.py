@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import re
 from typing import Any
 
@@ -18,12 +18,13 @@ MAX_USER_ARGUMENTS = 10  # LambdaInvokeOperation.UserArguments: up to 10 pairs
 MAX_ARGUMENT_KEY = 64
 MAX_ARGUMENT_VALUE = 1024
 _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_ARGUMENT_KEYS = ("mode", "target", "dryRun", "tier", "prefix")
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _opaque(ctx: BuildContext, size: int) -> str:
     """An opaque id as S3 Batch Operations hands them out: unpadded URL-safe base64."""
-    return base64.urlsafe_b64encode(ctx.rng.randbytes(size)).decode().rstrip("=")
+    text = binascii.b2a_base64(ctx.rng.randbytes(size), newline=False).translate(_URL_SAFE)
+    return text.decode().rstrip("=")
 
 
 def _user_arguments(ctx: BuildContext, o: Options) -> dict[str, str] | None:
@@ -57,9 +58,11 @@ def _version_id(ctx: BuildContext, o: Options) -> str | None:
 
 
 def _job_id(ctx: BuildContext, o: Options) -> str:
-    if o.job_id is not None and not _JOB_ID.match(o.job_id):
+    if o.job_id is None:
+        return ctx.uuid()
+    if not _JOB_ID.match(o.job_id):
         ctx.fail("job_id", f"{o.job_id!r} is not a job id (a lowercase UUID)")
-    return str(o.job_id) if o.job_id is not None else ctx.uuid()
+    return str(o.job_id)
 
 
 def build_s3_batch(ctx: BuildContext, o: Options) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_z
 from . import _s3_common
-from .s3 import MAX_OBJECT_SIZE, draw_request_id, draw_version_id, sequencer
+from .s3 import MAX_OBJECT_SIZE, draw_ipv4, draw_request_id, draw_version_id, sequencer
 
 CREATED = "Object Created"
 DELETED = "Object Deleted"
@@ -54,34 +54,37 @@ _SEQUENCER = re.compile(r"^[0-9A-Fa-f]{1,64}$")
 _REQUESTER = re.compile(r"^(\d{12}|[a-z0-9.-]+\.amazonaws\.com)$")
 
 
-def _fail_unless(ctx: BuildContext, o: Options, option: str, ok: bool, types: str) -> None:
-    if getattr(o, option) is not None and not ok:
-        ctx.fail(option, f"only {types} events carry it, not {o.detail_type!r}")
+_CLASSES = {RESTORE_INITIATED: RESTORE_CLASSES, RESTORE_COMPLETED: RESTORE_CLASSES,
+            STORAGE_CLASS_CHANGED: TRANSITION_CLASSES}  # fmt: skip
+_REASONS = {CREATED: CREATED_REASONS, DELETED: DELETED_REASONS}
+# (option, the detail-types that carry it, how to name them)
+_CARRIED_BY = (
+    ("size", _HAS_SIZE, ", ".join(sorted(_HAS_SIZE))),
+    ("etag", _HAS_ETAG, ", ".join(sorted(_HAS_ETAG))),
+    ("sequencer", _HAS_SEQUENCER, f"{CREATED!r} and {DELETED!r}"),
+    ("deletion_type", (DELETED,), repr(DELETED)),
+    ("access_tier", (ACCESS_TIER_CHANGED,), repr(ACCESS_TIER_CHANGED)),
+    ("restore_expiry_time", (RESTORE_COMPLETED,), repr(RESTORE_COMPLETED)),
+    ("storage_class", tuple(_CLASSES), ", ".join(_CLASSES)),
+    ("reason", tuple(_REASONS), f"{CREATED!r} and {DELETED!r}"),
+)
 
 
 def _check_combinations(ctx: BuildContext, o: Options) -> None:
     kind: str = o.detail_type
-    _fail_unless(ctx, o, "size", kind in _HAS_SIZE, ", ".join(sorted(_HAS_SIZE)))
-    _fail_unless(ctx, o, "etag", kind in _HAS_ETAG, ", ".join(sorted(_HAS_ETAG)))
-    _fail_unless(ctx, o, "sequencer", kind in _HAS_SEQUENCER, f"{CREATED!r} and {DELETED!r}")
-    _fail_unless(ctx, o, "deletion_type", kind == DELETED, repr(DELETED))
-    _fail_unless(ctx, o, "access_tier", kind == ACCESS_TIER_CHANGED, repr(ACCESS_TIER_CHANGED))
-    _fail_unless(ctx, o, "restore_expiry_time", kind == RESTORE_COMPLETED, repr(RESTORE_COMPLETED))
-    classes = {RESTORE_INITIATED: RESTORE_CLASSES, RESTORE_COMPLETED: RESTORE_CLASSES,
-               STORAGE_CLASS_CHANGED: TRANSITION_CLASSES}  # fmt: skip
-    _fail_unless(ctx, o, "storage_class", kind in classes, ", ".join(classes))
-    if o.storage_class is not None and o.storage_class not in classes[kind]:
+    for option, kinds, names in _CARRIED_BY:
+        if getattr(o, option) is not None and kind not in kinds:
+            ctx.fail(option, f"only {names} events carry it, not {kind!r}")
+    if o.storage_class is not None and o.storage_class not in _CLASSES[kind]:
         ctx.fail(
             "storage_class",
             f"{o.storage_class!r} is not possible for {kind!r}; allowed: "
-            f"{', '.join(classes[kind])}",
+            f"{', '.join(_CLASSES[kind])}",
         )
-    reasons = {CREATED: CREATED_REASONS, DELETED: DELETED_REASONS}
-    _fail_unless(ctx, o, "reason", kind in reasons, f"{CREATED!r} and {DELETED!r}")
-    if o.reason is not None and o.reason not in reasons[kind]:
+    if o.reason is not None and o.reason not in _REASONS[kind]:
         ctx.fail(
             "reason",
-            f"{o.reason!r} is not a reason for {kind!r}; allowed: {', '.join(reasons[kind])}",
+            f"{o.reason!r} is not a reason for {kind!r}; allowed: {', '.join(_REASONS[kind])}",
         )
     if o.versioned is False and (o.version_id is not None or o.deletion_type == DELETION_TYPES[1]):
         ctx.fail("versioned", "a version id or a delete marker needs a versioned bucket")
@@ -108,19 +111,28 @@ def _object(ctx: BuildContext, o: Options, versioned: bool, reason: str | None) 
     if kind in _HAS_SIZE:
         obj["size"] = o.size if o.size is not None else int(200 * 2 ** (rng.random() * 17))
     if kind in _HAS_ETAG:
-        if o.etag is not None and not _ETAG.match(o.etag):
-            ctx.fail("etag", f"{o.etag!r} is not an S3 ETag: 32 lowercase hex digits, '-N' suffix "
-                     "(N = 1 to 10,000) for a multipart upload")  # fmt: skip
-        multipart = reason == "CompleteMultipartUpload"
-        obj["etag"] = o.etag or (f"{ctx.hex(32)}-{2 + int(rng.random() * 40)}" if multipart
-                                 else ctx.hex(32))  # fmt: skip
+        obj["etag"] = _etag(ctx, o, reason)
     if versioned:
         obj["version-id"] = o.version_id or draw_version_id(rng)
     if kind in _HAS_SEQUENCER:
-        if o.sequencer is not None and not _SEQUENCER.match(o.sequencer):
+        if o.sequencer is None:
+            obj["sequencer"] = sequencer(ctx.time, rng.getrandbits(32))
+        elif _SEQUENCER.match(o.sequencer):
+            obj["sequencer"] = o.sequencer
+        else:
             ctx.fail("sequencer", f"{o.sequencer!r} is not a hexadecimal string")
-        obj["sequencer"] = o.sequencer or sequencer(ctx.time, int(ctx.hex(8), 16))
     return obj
+
+
+def _etag(ctx: BuildContext, o: Options, reason: str | None) -> str:
+    if o.etag is not None:
+        if not _ETAG.match(o.etag):
+            ctx.fail("etag", f"{o.etag!r} is not an S3 ETag: 32 lowercase hex digits, '-N' suffix "
+                     "(N = 1 to 10,000) for a multipart upload")  # fmt: skip
+        return str(o.etag)
+    b = ctx.rng.getrandbits(134)  # the digest, and a part count for multipart uploads
+    digest = f"{b & (1 << 128) - 1:032x}"
+    return f"{digest}-{2 + (b >> 128) % 40}" if reason == "CompleteMultipartUpload" else digest
 
 
 def _versioned(ctx: BuildContext, o: Options) -> bool:
@@ -130,18 +142,20 @@ def _versioned(ctx: BuildContext, o: Options) -> bool:
 
 
 def _requester_and_ip(ctx: BuildContext, o: Options, service: bool) -> tuple[str, str | None]:
+    if service and o.source_ip_address is not None:
+        ctx.fail("source_ip_address", "S3 itself causes this event; it has no source-ip-address")
     requester = o.requester or (S3_PRINCIPAL if service else ctx.account_id)
-    if not _REQUESTER.match(requester):
+    if o.requester and not _REQUESTER.match(requester):
         ctx.fail(
             "requester",
             f"{requester!r} is neither a 12-digit account id nor a service principal "
             "such as 's3.amazonaws.com'",
         )
-    if service and o.source_ip_address is not None:
-        ctx.fail("source_ip_address", "S3 itself causes this event; it has no source-ip-address")
     if service:
         return requester, None
-    ip = o.source_ip_address or aws.ipv4(ctx.rng)
+    ip = o.source_ip_address
+    if not ip:
+        return requester, draw_ipv4(ctx.rng)
     try:
         ipaddress.ip_address(ip)
     except ValueError:
@@ -160,25 +174,25 @@ def _restore_expiry(ctx: BuildContext, o: Options) -> str:
     return iso_z(datetime.combine(ctx.time.date(), datetime.min.time(), UTC) + timedelta(days + 1))
 
 
-def _extras(ctx: BuildContext, o: Options, reason: str | None, versioned: bool) -> dict[str, Any]:
+def _add_extras(
+    ctx: BuildContext, o: Options, detail: dict[str, Any], reason: str | None, versioned: bool
+) -> None:
     """The detail keys that follow ``requester``/``source-ip-address``, by detail-type."""
     kind: str = o.detail_type
     rng = ctx.rng
-    extras: dict[str, Any] = {}
     if reason is not None:
-        extras["reason"] = reason
+        detail["reason"] = reason
     if kind == DELETED:
         default = DELETION_TYPES[1] if versioned else DELETION_TYPES[0]
-        extras["deletion-type"] = o.deletion_type or default
-    if kind == RESTORE_COMPLETED:
-        extras["restore-expiry-time"] = _restore_expiry(ctx, o)
+        detail["deletion-type"] = o.deletion_type or default
+    elif kind == RESTORE_COMPLETED:
+        detail["restore-expiry-time"] = _restore_expiry(ctx, o)
     if kind in (RESTORE_INITIATED, RESTORE_COMPLETED):
-        extras["source-storage-class"] = o.storage_class or aws.pick(rng, RESTORE_CLASSES[:2])
-    if kind == STORAGE_CLASS_CHANGED:
-        extras["destination-storage-class"] = o.storage_class or aws.pick(rng, TRANSITION_CLASSES)
-    if kind == ACCESS_TIER_CHANGED:
-        extras["destination-access-tier"] = o.access_tier or aws.pick(rng, ACCESS_TIERS)
-    return extras
+        detail["source-storage-class"] = o.storage_class or aws.pick(rng, RESTORE_CLASSES[:2])
+    elif kind == STORAGE_CLASS_CHANGED:
+        detail["destination-storage-class"] = o.storage_class or aws.pick(rng, TRANSITION_CLASSES)
+    elif kind == ACCESS_TIER_CHANGED:
+        detail["destination-access-tier"] = o.access_tier or aws.pick(rng, ACCESS_TIERS)
 
 
 def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -200,7 +214,7 @@ def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     }
     if ip is not None:
         detail["source-ip-address"] = ip
-    detail.update(_extras(ctx, o, reason, versioned))
+    _add_extras(ctx, o, detail, reason, versioned)
     return {
         "version": "0",
         "id": event_id,
@@ -209,7 +223,7 @@ def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "account": ctx.account_id,
         "time": iso_z(ctx.time),
         "region": ctx.region,
-        "resources": [ctx.arn("s3", bucket, regional=False)],
+        "resources": [f"arn:{ctx.partition}:s3:::{bucket}"],
         "detail": detail,
     }
 

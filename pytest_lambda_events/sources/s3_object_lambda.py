@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -28,19 +29,22 @@ _ACCESS_POINT = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,48})[a-z0-9]$")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PAYLOADS = ("{}", '{"redact":["email","phone"]}', '{"watermark":true}', '{"format":"csv"}', "")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(key, safe="/~") leaves alone
 
 
 def _access_point(ctx: BuildContext, option: str, given: str | None, suffix: str) -> str:
-    name = given or f"{aws.pick(ctx.rng, NOUNS)}-{suffix}"
-    if not _ACCESS_POINT.match(name) or "--" in name:
+    if not given:
+        return f"{aws.pick(ctx.rng, NOUNS)}-{suffix}"
+    if not _ACCESS_POINT.match(given) or "--" in given:
         ctx.fail(
             option,
-            f"{name!r} is not an access point name: 3-50 lowercase letters, digits and "
+            f"{given!r} is not an access point name: 3-50 lowercase letters, digits and "
             "hyphens, beginning and ending with a letter or digit",
         )
-    return name
+    return given
 
 
+@lru_cache(maxsize=64)
 def _short_region(region: str) -> str:
     """``us-east-1`` -> ``use1``: the cell naming of ``outputRoute``."""
     parts = region.split("-")
@@ -49,7 +53,8 @@ def _short_region(region: str) -> str:
 
 def _creation_date(t: datetime) -> str:
     """Java ``Date.toString()`` in UTC, as the session's ``creationDate``."""
-    return f"{_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {t:%d %H:%M:%S} UTC {t.year}"
+    clock = t.isoformat()[11:19]
+    return f"{_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {t.day:02d} {clock} UTC {t.year}"
 
 
 def _identity(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -57,15 +62,17 @@ def _identity(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
     p, account = ctx.partition, ctx.account_id
     kind: str = o.identity_type or ("AssumedRole" if rng.random() < 0.6 else "IAMUser")
+    b = rng.getrandbits(16)
     if kind == "IAMUser":
-        user = o.user_name or f"{aws.pick(rng, FIRST_NAMES).lower()}.{aws.pick(rng, NOUNS)}"
+        first, noun = FIRST_NAMES[b % len(FIRST_NAMES)], NOUNS[(b >> 5) % len(NOUNS)]
+        user = o.user_name or f"{first.lower()}.{noun}"
         key_id = aws.access_key_id(rng, temporary=False)
         return {"type": "IAMUser", "principalId": aws.iam_unique_id(rng),
                 "arn": f"arn:{p}:iam::{account}:user/{user}", "accountId": account,
                 "accessKeyId": key_id, "userName": user}  # fmt: skip
-    role = o.user_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}-role"
+    role = o.user_name or f"{NOUNS[b % len(NOUNS)]}-{ROLES[(b >> 5) % len(ROLES)]}-role"
     role_id = aws.iam_unique_id(rng, "AROA")
-    session = f"{aws.pick(rng, FIRST_NAMES).lower()}-session"
+    session = f"{FIRST_NAMES[(b >> 9) % len(FIRST_NAMES)].lower()}-session"
     created = ctx.time - timedelta(seconds=60 + int(rng.random() * 3500))
     return {
         "type": "AssumedRole",
@@ -89,7 +96,7 @@ def _identity(ctx: BuildContext, o: Options) -> dict[str, Any]:
 def _path_and_query(operation: str, key: str, rng_prefix: str) -> tuple[str, str]:
     """The request path and query the caller sent: the object's key, or the list request."""
     if operation in ("GetObject", "HeadObject"):
-        return "/" + quote(key, safe="/~"), ""
+        return "/" + (key if _PLAIN_PATH.fullmatch(key) else quote(key, safe="/~")), ""
     query = f"prefix={quote(rng_prefix, safe='')}"
     return "/", ("list-type=2&" + query if operation == "ListObjectsV2" else query)
 
@@ -98,13 +105,14 @@ def _presigned_url(ctx: BuildContext, host: str, path: str, query: str) -> str:
     """``inputS3Url``: a SigV4 presigned URL to the supporting access point (what the function
     GETs to read the original object), valid for about a minute."""
     rng = ctx.rng
-    stamp = ctx.time.strftime("%Y%m%dT%H%M%SZ")
-    credential = f"{aws.access_key_id(rng)}/{stamp[:8]}/{ctx.region}/s3/aws4_request"
-    token = aws.chars(rng, 96)
+    clock = ctx.time.isoformat()
+    stamp = f"{clock[:10]}T{clock[11:19]}Z".replace("-", "").replace(":", "")
+    # the credential's slashes are %-escaped in a query string
+    credential = f"{aws.access_key_id(rng)}%2F{stamp[:8]}%2F{ctx.region}%2Fs3%2Faws4_request"
     signed = (
-        f"X-Amz-Security-Token={token}&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={stamp}"
-        f"&X-Amz-SignedHeaders=host&X-Amz-Expires={PRESIGN_EXPIRES_S}"
-        f"&X-Amz-Credential={quote(credential, safe='')}&X-Amz-Signature={ctx.hex(64)}"
+        f"X-Amz-Security-Token={aws.chars(rng, 96)}&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Date={stamp}&X-Amz-SignedHeaders=host&X-Amz-Expires={PRESIGN_EXPIRES_S}"
+        f"&X-Amz-Credential={credential}&X-Amz-Signature={ctx.hex(64)}"
     )
     return f"https://{host}{path}?{query + '&' if query else ''}{signed}"
 

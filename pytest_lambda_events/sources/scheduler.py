@@ -14,13 +14,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES
-from ..flows.scheduler_input import (
-    ATTEMPT_NUMBER,
-    EXECUTION_ID,
-    SCHEDULE_ARN,
-    SCHEDULED_TIME,
-    fill_context_attributes,
-)
+from ..flows.scheduler_input import fill_context_attributes
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_z
 
@@ -33,15 +27,17 @@ _PERIODS = ("hourly", "daily", "nightly", "weekly", "monthly")
 
 
 def _name(ctx: BuildContext, option: str, value: str | None, default: str) -> str:
-    name = value if value is not None else default
-    if not _NAME.match(name):
-        ctx.fail(option, f"{name!r}: 1 to 64 characters of 0-9 a-z A-Z - _ .")
-    return name
+    if value is None:
+        return default  # drawn names are valid by construction
+    if not _NAME.match(value):
+        ctx.fail(option, f"{value!r}: 1 to 64 characters of 0-9 a-z A-Z - _ .")
+    return value
 
 
-def _scheduled_time(ctx: BuildContext, o: Options) -> datetime:
-    """When the schedule was due. Retries come later than the first attempt (exponential
-    backoff, within the 24 h maximum event age), so the due time lies further back."""
+def _scheduled_time(ctx: BuildContext, o: Options) -> str:
+    """When the schedule was due, as Scheduler writes it. Retries come later than the first
+    attempt (exponential backoff, within the 24 h maximum event age), so the due time lies
+    further back."""
     if o.scheduled_time is not None:
         due: datetime = o.scheduled_time
         if o.given("time") and not due <= ctx.time <= due + MAX_EVENT_AGE:
@@ -50,21 +46,28 @@ def _scheduled_time(ctx: BuildContext, o: Options) -> datetime:
                 f"{iso_z(due)} with time={iso_z(ctx.time)}: Scheduler invokes at or after the "
                 "scheduled time and gives up 24 hours after it",
             )
-        return due
-    retry_delay = int((o.attempt_number - 1) * 300 * (0.5 + ctx.rng.random()))
-    return (ctx.time - timedelta(seconds=retry_delay)).replace(second=0, microsecond=0)
+        return iso_z(due)
+    at = ctx.time
+    if o.attempt_number > 1:
+        at -= timedelta(seconds=int((o.attempt_number - 1) * 300 * (0.5 + ctx.rng.random())))
+    return iso_z(at)[:17] + "00Z"  # schedules are due on the minute
 
 
-def _default_input(ctx: BuildContext, job: str) -> str:
-    """A realistic ``Input`` using all four context attributes; the attempt number stands
-    outside quotes, so the target gets it as a JSON number."""
-    rng = ctx.rng
-    tenant = f"tenant-{ctx.hex(8)}"
-    return (
-        f'{{"job":"{job}","tenantId":"{tenant}","scheduleArn":"{SCHEDULE_ARN}",'
-        f'"scheduledTime":"{SCHEDULED_TIME}","executionId":"{EXECUTION_ID}",'
-        f'"attemptNumber":{ATTEMPT_NUMBER},"dryRun":{"true" if rng.random() < 0.2 else "false"}}}'
-    )
+def _default_input(
+    o: Options, job: str, schedule_arn: str, due: str, execution_id: str, bits: int
+) -> dict[str, Any]:
+    """What the target decodes from a realistic ``Input`` using all four context attributes,
+    once Scheduler has filled them in (built directly: the same result as filling the text and
+    parsing it). The attempt number stands outside quotes there, so it is a JSON number."""
+    return {
+        "job": job,
+        "tenantId": f"tenant-{(bits & 0xFFFFFFFF).to_bytes(4).hex()}",
+        "scheduleArn": schedule_arn,
+        "scheduledTime": due,
+        "executionId": execution_id,
+        "attemptNumber": o.attempt_number,
+        "dryRun": (bits >> 32 & 255) < 51,  # one schedule in five is a dry run
+    }
 
 
 def _input_text(ctx: BuildContext, value: Any) -> str:
@@ -78,48 +81,14 @@ def _input_text(ctx: BuildContext, value: Any) -> str:
         ctx.fail("input", f"not JSON-serialisable ({exc}); give JSON text, a dict or a list")
 
 
-def _default_notification(
-    ctx: BuildContext, o: Options, schedule_arn: str, due: datetime
-) -> dict[str, Any]:
-    """Scheduler's payload when the target has no ``Input`` (shapes.md 12)."""
-    for option in ("input", "execution_id"):
-        if getattr(o, option) is not None:
-            ctx.fail(option, "the default notification carries no Input; drop one of them")
-    return {
-        "version": "0",
-        "id": ctx.uuid(),
-        "detail-type": "Scheduled Event",
-        "source": "aws.scheduler",
-        "account": ctx.account_id,
-        "time": iso_z(due),
-        "region": ctx.region,
-        "resources": [schedule_arn],
-        "detail": "{}",
-    }
-
-
-def build_scheduler(ctx: BuildContext, o: Options) -> Any:
-    """The event one attempt of a Scheduler schedule sends to its Lambda target."""
-    rng = ctx.rng
-    job = f"{aws.pick(rng, _PERIODS)}-{aws.pick(rng, NOUNS)}-{aws.pick(rng, _JOBS)}"
-    custom_group = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}"
-    group_default = "default" if rng.random() < 0.6 else custom_group
-    name = _name(ctx, "schedule_name", o.schedule_name, job)
-    group = _name(ctx, "group", o.group, group_default)
-    schedule_arn = ctx.arn("scheduler", f"schedule/{group}/{name}")
-    due = _scheduled_time(ctx, o)
-    if o.default_notification:
-        return _default_notification(ctx, o, schedule_arn, due)
-    execution_id: str = o.execution_id
-    if execution_id is None:
-        execution_id = aws.chars(rng, 16, aws.LOWER_DIGITS)
-    elif not execution_id:
-        ctx.fail("execution_id", "a non-empty id (Scheduler sends 16 characters, a-z 0-9)")
-    text = _input_text(ctx, o.input) if o.input is not None else _default_input(ctx, name)
+def _given_input(
+    ctx: BuildContext, o: Options, schedule_arn: str, due: str, execution_id: str
+) -> Any:
+    """The user's ``Input`` as the target gets it: placeholders filled, then decoded."""
     filled = fill_context_attributes(
-        text,
+        _input_text(ctx, o.input),
         schedule_arn=schedule_arn,
-        scheduled_time=iso_z(due),
+        scheduled_time=due,
         execution_id=execution_id,
         attempt_number=o.attempt_number,
     )
@@ -137,6 +106,54 @@ def build_scheduler(ctx: BuildContext, o: Options) -> Any:
             f"{filled[:80]!r} is not JSON once the context attributes are filled; "
             "a Lambda target's Input must be valid JSON text",
         )
+
+
+def _default_notification(
+    ctx: BuildContext, o: Options, schedule_arn: str, due: str
+) -> dict[str, Any]:
+    """Scheduler's payload when the target has no ``Input`` (shapes.md 12)."""
+    for option in ("input", "execution_id"):
+        if getattr(o, option) is not None:
+            ctx.fail(option, "the default notification carries no Input; drop one of them")
+    return {
+        "version": "0",
+        "id": ctx.uuid(),
+        "detail-type": "Scheduled Event",
+        "source": "aws.scheduler",
+        "account": ctx.account_id,
+        "time": due,
+        "region": ctx.region,
+        "resources": [schedule_arn],
+        "detail": "{}",
+    }
+
+
+def _pick(seq: tuple[str, ...], bits: int) -> str:
+    return seq[(bits & 0xFFFF) % len(seq)]
+
+
+def build_scheduler(ctx: BuildContext, o: Options) -> Any:
+    """The event one attempt of a Scheduler schedule sends to its Lambda target."""
+    rng = ctx.rng
+    bits = rng.getrandbits(128)  # one draw for the names, the tenant and the dry run
+    job = f"{_pick(_PERIODS, bits)}-{_pick(NOUNS, bits >> 16)}-{_pick(_JOBS, bits >> 32)}"
+    name = _name(ctx, "schedule_name", o.schedule_name, job)
+    group_default = "default"
+    if (bits >> 48 & 255) >= 154:  # six schedules in ten are in the default group
+        group_default = f"{_pick(NOUNS, bits >> 56)}-{_pick(ROLES, bits >> 72)}"
+    group = _name(ctx, "group", o.group, group_default)
+    schedule_arn = ctx.arn("scheduler", f"schedule/{group}/{name}")
+    due = _scheduled_time(ctx, o)
+    if o.default_notification:
+        return _default_notification(ctx, o, schedule_arn, due)
+    execution_id: str | None = o.execution_id
+    if execution_id is None:
+        execution_id = aws.chars(rng, 16, aws.LOWER_DIGITS)
+    elif not execution_id:
+        ctx.fail("execution_id", "a non-empty id (Scheduler sends 16 characters, a-z 0-9)")
+    if o.input is not None:
+        return _given_input(ctx, o, schedule_arn, due, execution_id)
+    return _default_input(o, name, schedule_arn, due, execution_id, bits >> 88)
 
 
 SOURCES = (

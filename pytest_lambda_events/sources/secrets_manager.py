@@ -20,10 +20,14 @@ _PREFIXES = ("prod", "staging", "dev")
 _KINDS = ("db-credentials", "api-key", "rds-master", "oauth-client", "smtp-password")
 
 
-def secret_name(ctx: BuildContext) -> str:
-    """A secret name as teams write them: ``prod/orders/db-credentials``."""
-    rng = ctx.rng
-    return f"{aws.pick(rng, _PREFIXES)}/{aws.pick(rng, NOUNS)}/{aws.pick(rng, _KINDS)}"
+def secret_name(ctx: BuildContext, bits: int | None = None) -> str:
+    """A secret name as teams write them: ``prod/orders/db-credentials`` (from the low 32 of
+    ``bits``, drawn when not given)."""
+    if bits is None:
+        bits = ctx.rng.getrandbits(32)
+    prefix = _PREFIXES[(bits & 255) % len(_PREFIXES)]
+    kind = _KINDS[(bits >> 24 & 255) % len(_KINDS)]
+    return f"{prefix}/{NOUNS[(bits >> 8 & 0xFFFF) % len(NOUNS)]}/{kind}"
 
 
 def secret_arn(ctx: BuildContext, name: str) -> str:
@@ -31,9 +35,9 @@ def secret_arn(ctx: BuildContext, name: str) -> str:
     return ctx.arn("secretsmanager", f"secret:{name}-{aws.chars(ctx.rng, 6, _SUFFIX_ALPHABET)}")
 
 
-def _token(ctx: BuildContext, option: str, value: str | None) -> str:
+def _token(ctx: BuildContext, option: str, value: str | None, raw: bytes) -> str:
     if value is None:
-        return ctx.uuid()
+        return aws.uuid4_from(raw)
     if not _TOKEN.match(value):
         ctx.fail(option, f"{value!r} is not a token: 32 to 64 printable ASCII characters")
     return value
@@ -41,22 +45,26 @@ def _token(ctx: BuildContext, option: str, value: str | None) -> str:
 
 def build_secrets_manager(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One rotation step's request; the four steps of a rotation share SecretId and token."""
-    name: str = o.secret_name if o.secret_name is not None else secret_name(ctx)
-    if not _NAME.match(name):
+    rng = ctx.rng
+    # one draw for both tokens, one for the names: the step shifts no other draw
+    raw, bits = rng.randbytes(32), rng.getrandbits(34)
+    name: str | None = o.secret_name
+    if name is None:
+        name = secret_name(ctx, bits)
+    elif not _NAME.match(name):
         ctx.fail(
             "secret_name",
             f"{name!r} is not a secret name: 1 to 512 of letters, digits and /_+=.@-",
         )
     event = {
-        "Step": o.step or aws.pick(ctx.rng, STEPS),
+        "Step": o.step or STEPS[bits >> 32],
         "SecretId": secret_arn(ctx, name),
         # the ClientRequestToken is the VersionId the new secret value is staged AWSPENDING under
-        "ClientRequestToken": _token(ctx, "client_request_token", o.client_request_token),
+        "ClientRequestToken": _token(ctx, "client_request_token", o.client_request_token, raw),
     }
-    rotation_token = _token(ctx, "rotation_token", o.rotation_token)
     # RotationToken is in every current request; rotation_token=None gives the older shape
     if not (o.given("rotation_token") and o.rotation_token is None):
-        event["RotationToken"] = rotation_token
+        event["RotationToken"] = _token(ctx, "rotation_token", o.rotation_token, raw[16:])
     return event
 
 

@@ -8,6 +8,8 @@ them to ``lambda_event`` / ``sqs_envelope``, so the two can never disagree on a 
 from __future__ import annotations
 
 import base64
+import binascii
+import functools
 import hashlib
 import json
 import random
@@ -60,6 +62,7 @@ def endpoint(region: str) -> str:
     return f"sns.{region}.{suffix}"
 
 
+@functools.lru_cache(maxsize=64)  # bounded: one entry per region in use (md5 costs ~1 µs)
 def signing_cert_url(region: str) -> str:
     # One signing certificate per region at a time, so the same URL for every topic there.
     cert = hashlib.md5(f"sns-signing-{region}".encode()).hexdigest()
@@ -79,6 +82,7 @@ def lambda_event(notification: Notification, subscription_arn: str) -> dict[str,
     """The event a Lambda subscription is invoked with: one record, ``SigningCertUrl`` and
     ``UnsubscribeUrl`` spelled as Lambda spells them, ``Subject`` null when none was given."""
     n = notification
+    region = n.region
     sns = {
         "Type": "Notification",
         "MessageId": n.message_id,
@@ -88,8 +92,8 @@ def lambda_event(notification: Notification, subscription_arn: str) -> dict[str,
         "Timestamp": iso_ms_z(n.timestamp),
         "SignatureVersion": n.signature_version,
         "Signature": n.signature,
-        "SigningCertUrl": signing_cert_url(n.region),
-        "UnsubscribeUrl": unsubscribe_url(n.region, subscription_arn),
+        "SigningCertUrl": signing_cert_url(region),
+        "UnsubscribeUrl": unsubscribe_url(region, subscription_arn),
         "MessageAttributes": n.attributes,
     }
     record = {"EventSource": "aws:sns", "EventVersion": "1.0",
@@ -208,13 +212,16 @@ def _attributes(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]:
         if len(given) > MAX_ATTRIBUTES:
             ctx.fail("message_attributes", f"{len(given)} attributes; SNS allows at most 10")
         return {name: _check_attribute(ctx, name, value) for name, value in given.items()}
-    rng = ctx.rng
-    if rng.random() < 0.5:
+    bits = ctx.rng.getrandbits(32)
+    if bits & 1:  # half the messages are published without attributes
         return {}
-    noun = aws.pick(rng, NOUNS)
+    change = "updated" if bits & 2 else "created"
     return {
-        "eventType": {"Type": "String", "Value": f"{noun}.{aws.pick(rng, ('created', 'updated'))}"},
-        "priority": {"Type": "Number", "Value": str(rng.randint(1, 5))},
+        "eventType": {
+            "Type": "String",
+            "Value": f"{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}.{change}",
+        },
+        "priority": {"Type": "Number", "Value": str(1 + (bits >> 16 & 255) % 5)},
     }
 
 
@@ -239,10 +246,13 @@ def _topic(ctx: BuildContext, o: Options) -> tuple[str, str, str, str]:
             ctx.fail(
                 "topic_name", f"{o.topic_name!r} differs from the topic in topic_arn ({name!r})"
             )
+    elif o.topic_name is None:  # a drawn name is a valid standard topic name
+        bits = ctx.rng.getrandbits(24)
+        noun, other = NOUNS[(bits & 255) % len(NOUNS)], NOUNS[(bits >> 8 & 255) % len(NOUNS)]
+        name = f"{noun}-{other}-{_TOPIC_SUFFIXES[(bits >> 16) % len(_TOPIC_SUFFIXES)]}"
+        return name, ctx.arn("sns", name), ctx.region, ctx.account_id
     else:
-        rng = ctx.rng
-        name = o.topic_name or f"{aws.resource_name(rng, NOUNS)}-{aws.pick(rng, _TOPIC_SUFFIXES)}"
-        region, account = ctx.region, ctx.account_id
+        name, region, account = o.topic_name, ctx.region, ctx.account_id
     _check_topic_name(ctx, name)
     return name, aws.arn(aws.partition_of(region), "sns", region, account, name), region, account
 
@@ -267,7 +277,8 @@ def _subject(ctx: BuildContext, o: Options) -> str | None:
             ctx.fail("subject", f"{problem}; pass None for a message published without one")
         return subject
     rng = ctx.rng
-    return sentence(rng, rng.randint(2, 5))[:-1] if rng.random() < 0.5 else None
+    r = rng.random()
+    return sentence(rng, 2 + int(r * 8))[:-1] if r < 0.5 else None  # 2 to 5 words
 
 
 def _message(ctx: BuildContext, o: Options) -> str:
@@ -283,11 +294,12 @@ def _message(ctx: BuildContext, o: Options) -> str:
 def build_sns(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One SNS notification whose ARNs and URLs agree with the topic's region and account."""
     _name, topic_arn, _region, _account = _topic(ctx, o)
-    subscription_arn = f"{topic_arn}:{ctx.uuid()}"
-    message_id = o.message_id or ctx.uuid()
+    raw = ctx.rng.randbytes(SIGNATURE_BYTES + 32)  # the signature, then two UUIDs
+    subscription_arn = f"{topic_arn}:{aws.uuid4_from(raw[SIGNATURE_BYTES:])}"
+    message_id = o.message_id or aws.uuid4_from(raw[SIGNATURE_BYTES + 16 :])
     subject = _subject(ctx, o)
     message = _message(ctx, o)
-    signature = draw_signature(ctx.rng)
+    signature = binascii.b2a_base64(raw[:SIGNATURE_BYTES], newline=False).decode()
     notification = Notification(
         topic_arn=topic_arn, message_id=message_id, message=message, subject=subject,
         timestamp=ctx.time, signature=signature, signature_version=o.signature_version,

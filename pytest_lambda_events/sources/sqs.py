@@ -187,6 +187,8 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     first_sent_ms = epoch_ms(first_sent)
     first_receive = str(epoch_ms(received) - 3)
     receive_count = str(o.receive_count)
+    message_ids = aws.uuid4s(rng, count)
+    handles = aws.receipt_handles_from(rng.randbytes(aws.RECEIPT_HANDLE_BYTES * count))
     for i, body in enumerate(bodies):
         system = system_attributes(
             receive_count=receive_count, sent_timestamp=str(first_sent_ms + i), sender_id=sender,
@@ -194,10 +196,8 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
             sequence_number=str(sequence + i * 65536) if fifo else None, group_id=group,
             deduplication_id=hashlib.sha256(body.encode()).hexdigest() if fifo else None,
         )  # fmt: skip
-        raw = rng.randbytes(16 + aws.RECEIPT_HANDLE_BYTES)
         records.append(sqs_record(
-            message_id=aws.uuid4_from(raw), receipt_handle=aws.receipt_handle_from(raw[16:]),
-            body=body, attributes=system,
+            message_id=message_ids[i], receipt_handle=handles[i], body=body, attributes=system,
             message_attributes={k: dict(v) for k, v in attributes.items()} if attributes else {},
             md5_of_message_attributes=md5_attrs, queue_arn=queue_arn, region=ctx.region,
         ))  # fmt: skip

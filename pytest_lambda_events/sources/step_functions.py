@@ -42,21 +42,25 @@ _MESSAGES = {
 def _order(ctx: BuildContext) -> dict[str, Any]:
     """A realistic state input: an order moving through a workflow."""
     rng = ctx.rng
-    items: list[dict[str, Any]] = [
-        {
-            "sku": f"SKU-{rng.randrange(10_000, 99_999)}",
-            "name": aws.pick(rng, PRODUCTS),
-            "quantity": 1 + int(rng.random() * 4),
-            "unitPrice": round(3 + rng.random() * 200, 2),
-        }
-        for _ in range(1 + int(rng.random() * 3))
-    ]
-    total = round(sum(i["quantity"] * i["unitPrice"] for i in items), 2)
+    r = rng.random
+    items: list[dict[str, Any]] = []
+    total_cents = 0
+    for _ in range(1 + int(r() * 3)):
+        # prices in whole cents, divided once: they print as the decimals they are
+        quantity, cents = 1 + int(r() * 4), 300 + int(r() * 20_000)
+        total_cents += quantity * cents
+        items.append({
+            "sku": f"SKU-{10_000 + int(r() * 89_999)}",
+            "name": PRODUCTS[int(r() * len(PRODUCTS))],
+            "quantity": quantity,
+            "unitPrice": cents / 100,
+        })  # fmt: skip
+    ids = rng.randbytes(9).hex()
     return {
-        "orderId": f"ord-{ctx.hex(10)}",
-        "customerId": f"cus-{ctx.hex(8)}",
+        "orderId": f"ord-{ids[:10]}",
+        "customerId": f"cus-{ids[10:]}",
         "items": items,
-        "total": total,
+        "total": total_cents / 100,
         "currency": "USD",
         "status": "PENDING",
     }

@@ -20,43 +20,50 @@ _SERVICE = re.compile(r"^(?!svc-)[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     rng = ctx.rng
     version: str = o.version or ("2" if rng.random() < 0.5 else "1")
+    bits = rng.getrandbits(32)  # the service's own small choices
     if version == "1" and o.identity_type is not None:
         ctx.fail("identity_type", "only version '2' events carry requestContext.identity")
-    service = _service_name(ctx, o.service_name)
-    ids = {k: f"{k}-{ctx.hex(17)}" for k in ("sn", "svc", "tg", "vpc")}
-    arns = {
-        "serviceNetworkArn": ctx.arn("vpc-lattice", f"servicenetwork/{ids['sn']}"),
-        "serviceArn": ctx.arn("vpc-lattice", f"service/{ids['svc']}"),
-        "targetGroupArn": ctx.arn("vpc-lattice", f"targetgroup/{ids['tg']}"),
-    }
-    vpc_arn = ctx.arn("ec2", f"vpc/{ids['vpc']}")
-    host = f"{service}-{ids['svc'][4:]}.{ctx.hex(7)}.vpc-lattice-svcs.{ctx.region}.on.aws"
-    method = o.method or _http.draw_method(ctx)
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_route(ctx, method).path
+    if o.service_name is None:
+        service = f"{NOUNS[(bits >> 1 & 255) % len(NOUNS)]}-{ROLES[(bits >> 9 & 255) % len(ROLES)]}"
+    else:
+        service = _service_name(ctx, o.service_name)
+    # the ids of the service network, service, target group and VPC, and the domain's label
+    ids = _http.hex_bytes(rng, 38)
+    sn, svc, tg, vpc = ids[:17], ids[17:34], ids[34:51], ids[51:68]
+    prefix = f"arn:{ctx.partition}:vpc-lattice:{ctx.region}:{ctx.account_id}"
+    network_arn = f"{prefix}:servicenetwork/sn-{sn}"
+    service_arn = f"{prefix}:service/svc-{svc}"
+    target_group_arn = f"{prefix}:targetgroup/tg-{tg}"
+    vpc_arn = f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account_id}:vpc/vpc-{vpc}"
+    host = f"{service}-{svc}.{ids[68:75]}.vpc-lattice-svcs.{ctx.region}.on.aws"
+    method = o.method or _http.METHOD_BY_BYTE[bits >> 17 & 255]
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
     req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
-    given_host = req.header("host")
+    given_host = req.header("host") if req.user else None
     if given_host is not None and given_host != host:
         ctx.fail(
             "headers",
             f"Host {given_host!r}; the service's domain is generated, give service_name instead",
         )
-    req.add("Host", host)
-    req.add("X-Forwarded-For", req.source_ip)
-    identity = _identity(ctx, o, vpc_arn) if version == "2" else None
-    req.add("X-Amzn-Lattice-Network", f"SourceVpcArn={vpc_arn}")
-    req.add(
-        "X-Amzn-Lattice-Target", "; ".join(f"{k[0].upper()}{k[1:]}={v}" for k, v in arns.items())
+    identity = _identity(ctx, o, vpc_arn, bits >> 25) if version == "2" else None
+    req.add_defaults(
+        {
+            "host": host,
+            "x-forwarded-for": req.source_ip,
+            "x-amzn-lattice-network": f"SourceVpcArn={vpc_arn}",
+            "x-amzn-lattice-target": f"ServiceNetworkArn={network_arn}; ServiceArn={service_arn}; "
+            f"TargetGroupArn={target_group_arn}",
+        }
     )
-    encoded = _http.text_rule_base64(req)
-    body = _http.body_text(ctx, req, encoded)
-    headers = req.sorted_headers(lower=True)
-    query = _http.grouped(req.query)
+    encoded = req.body is not None and _http.text_rule_base64(req)
+    body = None if req.body is None else _http.body_text(ctx, req, encoded)
+    query = _http.grouped(req.query) if req.query else {}
     if version == "1":
         return {
             "raw_path": path,
             "method": method,
-            "headers": {name: ",".join(values) for name, values in headers},
-            "query_string_parameters": {k: ",".join(v) for k, v in query.items()},
+            "headers": req.lower_joined(ordered=False),  # as received, unsorted
+            "query_string_parameters": {k: ",".join(v) for k, v in query.items()} if query else {},
             "body": body or "",
             "is_base64_encoded": encoded,
         }
@@ -64,7 +71,7 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "version": "2.0",
         "path": path,
         "method": method,
-        "headers": dict(headers),
+        "headers": req.lower_lists(ordered=False),
     }
     if query:
         event["queryStringParameters"] = query
@@ -73,7 +80,9 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     event["isBase64Encoded"] = encoded
     micros = int(ctx.time.timestamp()) * 1_000_000 + ctx.time.microsecond
     event["requestContext"] = {
-        **arns,
+        "serviceNetworkArn": network_arn,
+        "serviceArn": service_arn,
+        "targetGroupArn": target_group_arn,
         "identity": identity,
         "region": ctx.region,
         "timeEpoch": str(micros),
@@ -93,13 +102,15 @@ def _service_name(ctx: BuildContext, given: str | None) -> str:
     return given
 
 
-def _identity(ctx: BuildContext, o: Options, vpc_arn: str) -> dict[str, Any]:
+def _identity(ctx: BuildContext, o: Options, vpc_arn: str, bits: int) -> dict[str, Any]:
     """Who called: the source VPC always; the IAM principal when the auth type is AWS_IAM."""
-    kind = o.identity_type or ("AWS_IAM" if ctx.rng.random() < 0.6 else "NONE")
+    kind = o.identity_type or ("AWS_IAM" if bits & 255 < 154 else "NONE")  # 60%
     identity: dict[str, Any] = {"sourceVpcArn": vpc_arn, "type": kind}
     if kind == "AWS_IAM":
-        role = f"{aws.pick(ctx.rng, NOUNS)}-{aws.pick(ctx.rng, ROLES)}-role"
-        session = ctx.hex(32)
+        role = (
+            f"{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}-{ROLES[(bits >> 16 & 255) % len(ROLES)]}-role"
+        )
+        session = _http.hex_bytes(ctx.rng, 16)
         identity["principal"] = (
             f"arn:{ctx.partition}:sts::{ctx.account_id}:assumed-role/{role}/{session}"
         )

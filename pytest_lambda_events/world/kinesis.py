@@ -145,20 +145,43 @@ class KinesisStream:
 
     def record_event(self, record: StreamRecord, role_arn: str) -> dict[str, Any]:
         """The record as the mapping's event carries it (shapes.md 3)."""
-        return self.event_records([record], role_arn)[0]
+        return kinesis_record(
+            partition_key=record.key, sequence_number=record.sequence, data=record.body,
+            arrival_s=record.arrival_ms / 1000, shard_id=record.shard_id, role_arn=role_arn,
+            region=self.harness.region, stream_arn=self.arn,
+        )  # fmt: skip
 
     def event_records(self, records: list[StreamRecord], role_arn: str) -> list[dict[str, Any]]:
-        """``record_event`` of each record, for a batch (a new dict each time: a handler may
-        change its event, and a retry must not see that)."""
+        """``record_event`` of each record, for a batch: new dicts each time (a handler may
+        change its event, and a retry must not see that).
+
+        A failing batch is retried and bisected, so its records go out several times. From a
+        record's second send on, its event is made once more, kept in ``record.sent`` (until
+        its delivery finishes) and copied for each send, which costs a third of making it. A
+        first send makes the record for itself alone: a batch that succeeds at once pays
+        nothing for this."""
+        events = []
         region, arn = self.harness.region, self.arn
-        return [
-            kinesis_record(
-                partition_key=r.key, sequence_number=r.sequence, data=r.body,
-                arrival_s=r.arrival_ms / 1000, shard_id=r.shard_id, role_arn=role_arn,
-                region=region, stream_arn=arn,
-            )
-            for r in records
-        ]  # fmt: skip
+        for r in records:
+            sent = r.sent
+            if sent is None:  # the first send (False marks a record sent before)
+                r.sent = False
+                events.append(kinesis_record(
+                    partition_key=r.key, sequence_number=r.sequence, data=r.body,
+                    arrival_s=r.arrival_ms / 1000, shard_id=r.shard_id, role_arn=role_arn,
+                    region=region, stream_arn=arn,
+                ))  # fmt: skip
+                continue
+            if sent is False:
+                made = self.record_event(r, role_arn)
+                sent = r.sent = (role_arn, made, made["kinesis"])
+            role, made, payload = sent
+            event = made.copy()
+            event["kinesis"] = payload.copy()
+            if role is not role_arn:  # another mapping (another function's role) sends it
+                event["invokeIdentityArn"] = role_arn
+            events.append(event)
+        return events
 
     def filter_view(self, event_record: dict[str, Any]) -> dict[str, Any] | None:
         """The record as filter patterns see it: ``data`` decoded and parsed as JSON (5.10);

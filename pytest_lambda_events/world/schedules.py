@@ -33,12 +33,13 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
 from ..errors import HarnessStall, ScheduleConfigError, checked_arguments
 from ..flows.event_input import TargetInput, constant_input
-from ..flows.schedule_expressions import Schedule, parse
+from ..flows.schedule_expressions import RateSchedule, Schedule, parse
 from ..flows.scheduler_input import CONTEXT_ATTRIBUTES, fill_context_attributes
 from ..ledger import Delivery
 from ..timefmt import iso_z
@@ -59,13 +60,18 @@ NextTime = Callable[[datetime], "datetime | None"]
 
 class Clockwork:
     """One pending firing on the agenda at a time; ``stop()`` cancels it (a stale agenda entry
-    finds its generation outdated and does nothing)."""
+    finds its generation outdated and does nothing).
+
+    ``period``: the schedule is a rate with no end, so the fire after a fire time is one period
+    later (fire times are on its grid); ``next_time`` is asked only where the clock starts."""
 
     def __init__(
-        self, harness: Harness, flow: str, next_time: NextTime, fire: Callable[[datetime], None]
-    ) -> None:
+        self, harness: Harness, flow: str, next_time: NextTime, fire: Callable[[datetime], None],
+        *, period: timedelta | None = None,
+    ) -> None:  # fmt: skip
         self.harness, self.flow = harness, flow
         self._next_time, self._fire = next_time, fire
+        self._period = period
         self._generation = 0
         self.next_fire: datetime | None = None
 
@@ -81,14 +87,21 @@ class Clockwork:
     def _arm(self, when: datetime | None) -> None:
         self.next_fire = when
         if when is not None:
-            generation = self._generation
-            self.harness.agenda.at(when, self.flow, lambda: self._due(generation, when))
+            self.harness.agenda.at(when, self.flow, partial(self._due, self._generation, when))
 
     def _due(self, generation: int, when: datetime) -> None:
         if generation != self._generation:
             return
-        self._arm(self._next_time(when))  # before firing: the firing may stop the schedule
+        self._arm(self._following(when))  # before firing: the firing may stop the schedule
         self._fire(when)
+
+    def _following(self, when: datetime) -> datetime | None:
+        if self._period is None:
+            return self._next_time(when)
+        try:
+            return when + self._period
+        except OverflowError:  # past year 9999
+            return None
 
 
 def refuse_endless_run(schedules: Iterable[ScheduledRule | SchedulerSchedule]) -> None:
@@ -122,7 +135,9 @@ class ScheduledRule(Rule):
                          enabled=enabled, error=ScheduleConfigError)  # fmt: skip
         self.harness = harness
         self.created_at = harness.clock.now()
-        self.clockwork = Clockwork(harness, f"schedule:rule/{name}", self._next, self._fire)
+        period = self.schedule.period if isinstance(self.schedule, RateSchedule) else None
+        self.clockwork = Clockwork(harness, f"schedule:rule/{name}", self._next, self._fire,
+                                   period=period)  # fmt: skip
 
     @classmethod
     def create(
@@ -174,22 +189,42 @@ class ScheduledRule(Rule):
 
     def _fire(self, when: datetime) -> None:
         self.fire_times.append(when)
-        self.send(scheduled_event(self.harness, self.arn, when), ingestion_time=when)
+        event_id, time = self.harness.new_request_id(), _iso_z(when)
+        event = self._event(event_id, time)
+        if self.input.passthrough:
+            # the usual case: a function gets the event itself. Both copies are built here
+            # rather than by a JSON round trip (dumps, then loads for events and for the target)
+            delivery = self.target.invoke_directly(self._event(event_id, time))
+            if delivery is not None:
+                self.events.append(event)
+                self.deliveries.append(delivery)
+                return
+        self.send(event, ingestion_time=when)
+
+    def _event(self, event_id: str, time: str) -> dict[str, Any]:
+        """The event a schedule rule sends when its target has no input of its own (7.1)."""
+        harness = self.harness
+        return {
+            "version": "0", "id": event_id, "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": harness.account_id, "time": time,
+            "region": harness.region, "resources": [self.arn], "detail": {},
+        }  # fmt: skip
 
 
-def scheduled_event(harness: Harness, rule_arn: str, when: datetime) -> dict[str, Any]:
-    """The event a schedule rule sends when its target has no input of its own (7.1)."""
-    return {
-        "version": "0",
-        "id": harness.new_request_id(),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": harness.account_id,
-        "time": iso_z(when),
-        "region": harness.region,
-        "resources": [rule_arn],
-        "detail": {},
-    }
+def _iso_z(when: datetime) -> str:
+    """``iso_z(when)``, a few times cheaper: every firing formats its time, a C ``isoformat``
+    costs as much as the rest of building the event, and fire times share their date."""
+    if when.tzinfo is not UTC or when.year < 1000:
+        return iso_z(when)
+    day = _LAST_DAY[0]
+    if day[0] != (ordinal := when.toordinal()):
+        day = _LAST_DAY[0] = (ordinal, when.isoformat()[:11])
+    two = _TWO_DIGITS
+    return f"{day[1]}{two[when.hour]}:{two[when.minute]}:{two[when.second]}Z"
+
+
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
+_LAST_DAY = [(0, "")]  # the last date formatted: its ordinal and "yyyy-mm-ddT"
 
 
 class SchedulerSchedule:
@@ -230,7 +265,11 @@ class SchedulerSchedule:
         self.fire_times: list[datetime] = []
         self.events: list[Any] = []
         self.deliveries: list[Delivery] = []
-        self.clockwork = Clockwork(harness, f"schedule:{group}/{name}", self._next, self._tick)
+        # a rate with no end date fires every period after its first fire
+        period = (self.schedule.period if isinstance(self.schedule, RateSchedule)
+                  and self.end_date is None else None)  # fmt: skip
+        self.clockwork = Clockwork(harness, f"schedule:{group}/{name}", self._next, self._tick,
+                                   period=period)  # fmt: skip
 
     @property
     def endless(self) -> bool:
@@ -292,35 +331,46 @@ class SchedulerSchedule:
         if self.deleted or self.state != "ENABLED":
             return
         execution_id = aws.chars(self.harness.rng, 16, aws.LOWER_DIGITS)
-        text = self._payload(scheduled, execution_id)
         self.fire_times.append(scheduled)
+        self.deliveries.append(self._deliver(scheduled, execution_id))
+        if last and self.action_after_completion == "DELETE":
+            self.delete()
+
+    def _deliver(self, scheduled: datetime, execution_id: str) -> Delivery:
+        """Send ``Input`` with its context attributes replaced (one execution id per attempt)
+        or, without an ``Input``, Scheduler's default notification; record what was sent."""
+        time = _iso_z(scheduled)
+        if self.input is None:
+            event_id = aws.uuid4(self.harness.rng)
+            notification = self._notification(event_id, time)
+            # a function gets its own copy directly, without a JSON round trip
+            delivery = self.target.invoke_directly(self._notification(event_id, time))
+            if delivery is not None:
+                self.events.append(notification)
+                return delivery
+            text = json.dumps(notification)
+        else:
+            text = fill_context_attributes(self.input, schedule_arn=self.arn,
+                                           scheduled_time=time, execution_id=execution_id,
+                                           attempt_number=1)  # fmt: skip
         try:
             self.events.append(json.loads(text))
         except ValueError:  # a queue target's input need not be JSON
             self.events.append(text)
-        dead_letter = self._dead_letter_attributes(scheduled, execution_id)
-        self.deliveries.append(self.target.send(
+        return self.target.send(
             text, flow=f"scheduler:{self.group}/{self.name}", deduplication_id=execution_id,
-            dead_letter=dead_letter,
-        ))  # fmt: skip
-        if last and self.action_after_completion == "DELETE":
-            self.delete()
+            dead_letter=self._dead_letter_attributes(scheduled, execution_id),
+        )  # fmt: skip
 
-    def _payload(self, scheduled: datetime, execution_id: str) -> str:
-        """``Input`` with its context attributes replaced (one execution id per attempt), or,
-        without an ``Input``, Scheduler's default notification (shapes.md 12: a "Scheduled
-        Event" from ``aws.scheduler`` whose ``detail`` is the string ``"{}"``)."""
-        if self.input is None:
-            harness = self.harness
-            return json.dumps({
-                "version": "0", "id": aws.uuid4(harness.rng), "detail-type": "Scheduled Event",
-                "source": "aws.scheduler", "account": harness.account_id,
-                "time": iso_z(scheduled), "region": harness.region, "resources": [self.arn],
-                "detail": "{}",
-            })  # fmt: skip
-        return fill_context_attributes(self.input, schedule_arn=self.arn,
-                                       scheduled_time=iso_z(scheduled),
-                                       execution_id=execution_id, attempt_number=1)  # fmt: skip
+    def _notification(self, event_id: str, time: str) -> dict[str, Any]:
+        """Scheduler's default notification (shapes.md 12): a "Scheduled Event" from
+        ``aws.scheduler`` whose ``detail`` is the string ``"{}"``."""
+        harness = self.harness
+        return {
+            "version": "0", "id": event_id, "detail-type": "Scheduled Event",
+            "source": "aws.scheduler", "account": harness.account_id, "time": time,
+            "region": harness.region, "resources": [self.arn], "detail": "{}",
+        }  # fmt: skip
 
     def _dead_letter_attributes(
         self, scheduled: datetime, execution_id: str

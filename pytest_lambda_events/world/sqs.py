@@ -99,9 +99,10 @@ class Message:
 
     # slots: a drained queue of a million messages must stay small (benchmarks/bench_sqs.py)
     __slots__ = (
-        "_md5s", "_message_attributes", "available_at", "aws_trace_header", "body",
+        "_message_attributes", "available_at", "aws_trace_header", "body",
         "dead_letter_queue_source_arn", "deduplication_id", "delivery", "enqueued_at",
-        "first_receive_timestamp", "first_received_at", "group_id", "message_id", "queue",
+        "first_receive_timestamp", "first_received_at", "group_id", "md5_of_body",
+        "md5_of_message_attributes", "message_id", "queue",
         "receive_count", "sender_id", "sent_at", "sent_timestamp", "sequence_number", "state",
         "visible_at",
     )  # fmt: skip
@@ -136,7 +137,11 @@ class Message:
         self.aws_trace_header: str | None = None
         self.dead_letter_queue_source_arn: str | None = None
         self.delivery: Delivery | None = None  # set once an event source mapping sees it
-        self._md5s: tuple[str, str | None] | None = None  # of body and attributes, once received
+        # SendMessage works out both digests (its response carries them); a record reuses them
+        self.md5_of_body = hashlib.md5(body.encode()).hexdigest()
+        self.md5_of_message_attributes = (
+            md5_of_message_attributes(message_attributes) if message_attributes else None
+        )
 
     @property
     def message_attributes(self) -> dict[str, dict[str, Any]]:
@@ -147,14 +152,6 @@ class Message:
     @property
     def has_message_attributes(self) -> bool:
         return self._message_attributes is not None
-
-    @property
-    def md5_of_body(self) -> str:
-        return hashlib.md5(self.body.encode()).hexdigest()
-
-    @property
-    def md5_of_message_attributes(self) -> str | None:
-        return md5_of_message_attributes(self._message_attributes or {})
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -171,13 +168,11 @@ class Message:
 
     def record(self, receipt_handle: str, queue_arn: str, region: str) -> dict[str, Any]:
         """The message as a record of an SQS event, received with ``receipt_handle``."""
-        md5s = self._md5s
-        if md5s is None:  # worked out once: a poison message is received again and again
-            md5s = self._md5s = (self.md5_of_body, self.md5_of_message_attributes)
         return sqs_record(
             message_id=self.message_id, receipt_handle=receipt_handle, body=self.body,
             attributes=self.attributes, message_attributes=self.message_attributes,
-            md5_of_message_attributes=md5s[1], md5_of_body=md5s[0], queue_arn=queue_arn,
+            md5_of_message_attributes=self.md5_of_message_attributes,
+            md5_of_body=self.md5_of_body, queue_arn=queue_arn,
             region=region,
         )  # fmt: skip
 

@@ -18,7 +18,10 @@ class StreamRecord:
     (DynamoDB) that ``ParallelizationFactor`` keeps in order; ``size_hint`` is an upper bound
     of the record's JSON size in an event; ``body`` holds the source's own fields: the base64
     data (Kinesis) or the item change (DynamoDB). ``sequence`` and ``arrival_ms`` (epoch
-    milliseconds) are kept as events show them, so that retries do not format them again."""
+    milliseconds) are kept as events show them, so that retries do not format them again.
+    ``sent`` is the source's own: a mark that the record went out, or its event kept while a
+    mapping sends it again and again (retries, bisection), to copy rather than make it anew; a
+    mapping clears it once the record's delivery has finished."""
 
     shard_id: str
     sequence: str
@@ -27,6 +30,7 @@ class StreamRecord:
     key: str
     size_hint: int
     body: Any
+    sent: Any = None
 
     @property
     def sequence_number(self) -> int:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pytest_lambda_events import HarnessError, HarnessStall
+from pytest_lambda_events import HarnessError, HarnessStall, clock
 from pytest_lambda_events.world import Harness
 
 
@@ -77,6 +77,47 @@ def test_run_raises_harness_stall_naming_the_flow_that_never_stops():
         h.agenda.after(1, "sqs:poison", again)
         with pytest.raises(HarnessStall, match=r"flow 'sqs:poison' did 1000 of the last 1,000"):
             h.agenda.run(max_steps=5000)
+
+
+def _repeat(h, flow, delay):
+    """Work that schedules itself again ``delay`` later, forever."""
+
+    def again():
+        h.agenda.after(delay, flow, again)
+
+    h.agenda.after(delay, flow, again)
+
+
+def test_a_span_may_take_more_steps_than_the_cap_while_virtual_time_moves(monkeypatch):
+    """A bounded span ends by itself: a year of rate(1 minute) is a million steps."""
+    monkeypatch.setattr(clock, "MAX_STEPS", 2_000)
+    with Harness() as h:
+        _repeat(h, "poll", 1)
+        assert h.advance(hours=2) == 7_200  # 3.6x the cap, a step per virtual second
+        with pytest.raises(HarnessStall, match=r"ran 2,000 steps and work is still due"):
+            h.run()  # the same work without a bound still stalls at the cap
+
+
+def test_a_span_stalls_on_work_that_keeps_coming_due_at_one_instant(monkeypatch):
+    monkeypatch.setattr(clock, "MAX_STEPS", 2_000)
+    with Harness() as h:
+        start = h.clock.now()
+        _repeat(h, "tick", 600)  # a long quiet stretch first: the allowance is full, not more
+        h.agenda.at(start + timedelta(days=20), "spin", lambda: _repeat(h, "spin", 0))
+        with pytest.raises(
+            HarnessStall, match=r"virtual time hardly moving .* flow 'spin' did 1000 of the last"
+        ) as info:
+            h.advance(days=365)
+        assert h.clock.now() == start + timedelta(days=20)
+        assert "2,000 steps at one instant" in str(info.value)
+
+
+def test_a_span_stalls_on_work_that_moves_time_by_microseconds(monkeypatch):
+    monkeypatch.setattr(clock, "MAX_STEPS", 2_000)
+    with Harness() as h:
+        _repeat(h, "creep", timedelta(microseconds=1))
+        with pytest.raises(HarnessStall, match=r"flow 'creep'"):
+            h.advance(days=1)
 
 
 def test_lazy_modules_loaded_before_the_freeze_still_build_pydantic_models():

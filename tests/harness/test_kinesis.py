@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,63 @@ def test_record_limits():
             s.put(b"x" * 1024 * 1024, "k")
         with pytest.raises(StreamConfigError, match="1 to 500"):
             s.put_records([])
+
+
+def test_every_send_is_a_fresh_record_with_its_mappings_role():
+    # a record is made once and copied for each send: a handler changing any part of its
+    # event must not reach a retry, nor another mapping reading the same stream (whose
+    # records carry its own function's role)
+    seen: dict[str, list[dict]] = {"a": [], "b": []}
+
+    def consumer(name):
+        def handler(event, context):
+            record = event["Records"][0]
+            seen[name].append(json.loads(json.dumps(record)))
+            record["eventID"] = "changed"
+            record["kinesis"]["partitionKey"] = "changed"
+            del record["invokeIdentityArn"]
+            if len(seen[name]) == 1:
+                raise ValueError("first attempt fails")
+
+        return handler
+
+    with Harness(seed=4) as h:
+        s = h.kinesis_stream("clicks")
+        ma = s.subscribe(h.function(consumer("a"), name="a"))
+        mb = s.subscribe(h.function(consumer("b"), name="b"))
+        stored = s.put("order-1", partition_key="k")
+        h.run()
+        for name, mapping in (("a", ma), ("b", mb)):
+            expected = s.record_event(stored, mapping.role_arn)
+            assert seen[name] == [expected, expected]
+            assert list(seen[name][0]) == list(expected)  # the keys in AWS's order
+            assert expected["invokeIdentityArn"].endswith(f"role/{name}-role")
+            assert [d.status for d in mapping.deliveries] == ["succeeded"]
+        assert stored.sent is None  # let go once every delivery finished
+
+
+def test_records_sent_many_times_are_the_same_each_time():
+    # bisection sends a failing batch's records again and again (copies of one kept record
+    # from the second send on): each send equals a freshly made record, whatever the handler
+    # did to the previous one
+    seen = []
+
+    def handler(event, context):
+        for record in event["Records"]:
+            seen.append(json.loads(json.dumps(record)))
+            record["kinesis"]["data"] = record["eventID"] = "changed"
+        if any(r["kinesis"]["partitionKey"] == "poison" for r in event["Records"]):
+            raise ValueError("poison")
+
+    with Harness(seed=6) as h:
+        s = h.kinesis_stream("clicks")
+        m = s.subscribe(h.function(handler, name="f"), bisect_batch_on_function_error=True,
+                        max_retry_attempts=1)  # fmt: skip
+        stored = [s.put(f"order-{i}", partition_key="poison" if i == 5 else "k")
+                  for i in range(8)]  # fmt: skip
+        h.run()
+        fresh = {r.sequence: s.record_event(r, m.role_arn) for r in stored}
+        assert len(seen) > 2 * len(stored)  # most records went out more than twice
+        assert all(record == fresh[record["kinesis"]["sequenceNumber"]] for record in seen)
+        assert [d.status for d in m.deliveries].count("failed") == 1
+        assert all(r.sent is None for r in stored)

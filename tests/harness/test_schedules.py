@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_lambda_events import clock
 from pytest_lambda_events.errors import (
     HarnessArgumentError,
     HarnessError,
@@ -506,3 +507,81 @@ def test_property_rate_rule_fires_floor_span_over_period_times(period, span):
         assert all(t.second == 0 and t.microsecond == 0 for t in rule.fire_times)
         assert all(a < b for a, b in zip(rule.fire_times, rule.fire_times[1:], strict=False))
         assert len(queue.messages) == len(rule.fire_times)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    period=st.integers(1, 180),
+    created=st.integers(0, 3599),
+    pause=st.integers(0, 600),
+    scheduler=st.booleans(),
+)
+def test_property_rate_fires_step_by_period_as_next_after_says(period, created, pause, scheduler):
+    """A rate schedule arms each next fire one period after the last; that is the expression's
+    own next_after, across a disable/enable too."""
+    unit = "minute" if period == 1 else "minutes"
+    with Harness(seed=3, start=T0 + timedelta(seconds=created)) as h:
+        queue = h.sqs_queue("ticks")  # a queue target keeps the example cheap
+        factory = h.scheduler if scheduler else h.schedule
+        schedule = factory(f"rate({period} {unit})", queue)
+        # where the harness asks next_after: Scheduler fires at its start, a rule after it
+        options = {"start": schedule.created_at, "first_at_start": scheduler}
+        just_before = timedelta(microseconds=1 if scheduler else 0)
+
+        def grid(after, until):
+            times = [schedule.schedule.next_after(after - just_before, **options)]
+            while times[-1] <= until:
+                times.append(schedule.schedule.next_after(times[-1], **options))
+            return times[:-1]
+
+        h.advance(hours=2)
+        paused = h.clock.now()
+        schedule.disable()
+        h.advance(minutes=pause)
+        resumed = h.clock.now()
+        schedule.enable()
+        h.advance(hours=2)
+        expected = grid(schedule.created_at, paused) + grid(resumed, h.clock.now())
+        assert schedule.fire_times == expected
+
+
+def test_advance_runs_a_long_span_of_a_rate_rule_past_the_step_cap(h, monkeypatch):
+    """A virtual year of rate(1 minute) is a million agenda steps; a span is bounded, so it
+    runs (here two days against a cap lowered to 2,000 steps)."""
+    monkeypatch.setattr(clock, "MAX_STEPS", 2_000)
+    handler = Recorder()
+    rule = h.schedule("rate(1 minute)", h.function(handler, name="tick"))
+    h.advance(days=2)
+    expected = [T0 + timedelta(minutes=k) for k in range(1, 2 * 1440 + 1)]
+    assert rule.fire_times == handler.times == expected
+    assert [event["time"] for event in rule.events] == [f"{t:%Y-%m-%dT%H:%M:%S}Z" for t in expected]
+    assert {d.status for d in rule.deliveries} == {"succeeded"}
+
+
+@pytest.mark.parametrize("factory", ["schedule", "scheduler"])
+def test_the_target_gets_its_own_copy_of_the_event(h, factory):
+    """The event recorded in ``events`` is not the object the handler got: a handler that
+    changes its event changes nothing the test reads afterwards."""
+
+    def mutate(event, context):
+        event["resources"].append("mine")
+        event["detail"] = {"changed": True}
+        event["id"] = "changed"
+
+    schedule = getattr(h, factory)("rate(1 minute)", h.function(mutate, name="tick"))
+    h.advance(minutes=1)
+    for event in schedule.events:  # Scheduler fires at once, then a minute later
+        assert event["id"] != "changed" and event["resources"] == [schedule.arn]
+        assert event["detail"] in ({}, "{}")
+        assert json.loads(json.dumps(event)) == event
+
+
+@settings(max_examples=200)
+@given(when=st.datetimes(max_value=datetime(9999, 12, 30), timezones=st.just(UTC)))
+def test_fire_time_text_is_iso_z(when):
+    """Schedules format fire times with a cached date; the text is timefmt.iso_z's."""
+    from pytest_lambda_events.timefmt import iso_z
+    from pytest_lambda_events.world.schedules import _iso_z
+
+    for moment in (when, when + timedelta(seconds=1), when + timedelta(days=1)):
+        assert _iso_z(moment) == iso_z(moment)

@@ -145,6 +145,7 @@ def test_determinism() -> None:
         ({"statistic": "Avg"}, r"statistic: 'Avg' is not allowed"),
         ({"alarmname": "x"}, r"unknown override 'alarmname' \(did you mean 'alarm_name'\?\)"),
         ({"threshold": "high"}, r"threshold: expected float, got str 'high'"),
+        ({"threshold": float("nan")}, r"threshold: nan; CloudWatch thresholds are finite numbers"),
     ],
 )  # fmt: skip
 def test_bad_input(overrides: dict, pattern: str) -> None:

@@ -1,0 +1,60 @@
+"""The performance suite of issue 8: every figure against its baseline, as one table.
+
+Run from the repository root: ``python benchmarks/run.py`` (about 1.5 minutes on a 2-core
+machine; ``--quick`` runs smaller variants in ~20 s to check the scripts work, and its figures
+are not the goals' figures). ``--only sqs events`` runs some groups. Exit status 0, or 1 with
+``--strict`` when a figure misses its goal. Not part of the test run: timings belong here.
+
+Each group is a ``bench_*.py`` module beside this file with ``figures(quick) -> list[Figure]``;
+each can also be run alone for its own table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _table import Figure, render, wall
+
+GROUPS = {
+    "events": "bench_events",  # event builders vs json.loads
+    "startup": "bench_startup",  # the CLI process and pytest start-up
+    "sqs": "bench_sqs",  # the SQS flow and its memory
+    "streams": "bench_streams",  # the Kinesis flow
+    "async": "bench_async",  # the asynchronous failure flow
+    "schedules": "bench_schedules",  # a virtual year of rate(1 minute)
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke check)")
+    parser.add_argument("--only", nargs="+", choices=sorted(GROUPS), help="run these groups")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a goal is missed")
+    args = parser.parse_args(argv)
+    quick = " (quick: smaller runs, not the goals' figures)" if args.quick else ""
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores"
+        + quick
+    )
+    started = wall()
+    figures: list[Figure] = []
+    for group in args.only or GROUPS:
+        module = importlib.import_module(GROUPS[group])
+        group_started = wall()
+        figures += module.figures(quick=args.quick)
+        print(f"  {group}: {wall() - group_started:.1f} s", file=sys.stderr, flush=True)
+    print(render(figures))
+    missed = [f for f in figures if not f.passed]
+    print(f"{len(figures)} figures, {len(missed)} over their goal, {wall() - started:.0f} s")
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
