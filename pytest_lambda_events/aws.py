@@ -16,7 +16,7 @@ REGIONS = (
 )  # fmt: skip
 
 UPPER_DIGITS = string.ascii_uppercase + string.digits
-_ALNUM = string.ascii_letters + string.digits
+ALNUM = string.ascii_letters + string.digits
 LOWER_DIGITS = string.ascii_lowercase + string.digits
 
 
@@ -58,8 +58,13 @@ def uuid4_from(raw: bytes) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[raw[8] & 3]}{h[17:20]}-{h[20:32]}"
 
 
+def random_bytes(rng: random.Random, n: int) -> bytes:
+    """``rng.randbytes(n)``, the same bytes, without its Python-level frame (hot paths)."""
+    return rng.getrandbits(8 * n).to_bytes(n, "little")
+
+
 def hex_string(rng: random.Random, length: int) -> str:
-    return rng.randbytes((length + 1) // 2).hex()[:length]
+    return random_bytes(rng, (length + 1) // 2).hex()[:length]
 
 
 def pick(rng: random.Random, seq: tuple[str, ...]) -> str:
@@ -67,16 +72,26 @@ def pick(rng: random.Random, seq: tuple[str, ...]) -> str:
     return seq[int(rng.random() * len(seq))]
 
 
-def chars(rng: random.Random, length: int, alphabet: str = _ALNUM) -> str:
+def chars(rng: random.Random, length: int, alphabet: str = ALNUM) -> str:
     """``length`` characters of an ASCII ``alphabet``: random bytes mapped through a table in
     one C call (``rng.choices`` costs ten times more; the slight modulo bias is harmless in
     test data)."""
-    return rng.randbytes(length).translate(_byte_table(alphabet)).decode()
+    return random_bytes(rng, length).translate(byte_table(alphabet)).decode()
 
 
 @functools.cache  # the alphabets are module constants: a handful of 256-byte tables
-def _byte_table(alphabet: str) -> bytes:
+def byte_table(alphabet: str) -> bytes:
+    """The ``bytes.translate`` table mapping a byte onto an ASCII ``alphabet`` (its value modulo
+    the alphabet's size)."""
     return bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
+
+
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def b64url(raw: bytes) -> str:
+    """URL-safe base64 without padding, as JWTs and presigned tokens carry it."""
+    return binascii.b2a_base64(raw, newline=False).translate(_URL_SAFE).rstrip(b"=").decode()
 
 
 def iam_unique_id(rng: random.Random, prefix: str = "AIDA") -> str:
@@ -129,10 +144,20 @@ def xray_trace_header(rng: random.Random, at: datetime, sampled: bool = False) -
     return f"Root=1-{int(at.timestamp()):08x}-{ids[:24]};Parent={ids[24:]};Sampled={int(sampled)}"
 
 
+_FIRST_OCTETS = ("3", "13", "18", "34", "35", "44", "52", "54", "63", "72", "98", "99", "203")
+_OCTETS = tuple(str(i) for i in range(256))
+
+
 def ipv4(rng: random.Random) -> str:
-    """A public-looking IPv4 address (never a private or reserved range)."""
-    first = rng.choice((3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 98, 99, 203))
-    return f"{first}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    """A public-looking IPv4 address (never a private or reserved range), from one draw."""
+    return ipv4_from_bits(rng.getrandbits(32))
+
+
+def ipv4_from_bits(bits: int) -> str:
+    """``ipv4`` from 32 random bits a builder already drew."""
+    first = _FIRST_OCTETS[(bits >> 24) % len(_FIRST_OCTETS)]
+    o = _OCTETS  # strings already: no int formatting per address
+    return f"{first}.{o[bits >> 16 & 255]}.{o[bits >> 8 & 255]}.{o[1 + (bits & 255) % 254]}"
 
 
 def resource_name(rng: random.Random, words: tuple[str, ...], suffix_digits: int = 0) -> str:

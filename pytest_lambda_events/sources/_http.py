@@ -65,8 +65,6 @@ _TAGS = ("new", "sale", "featured", "eco")
 # Two different tags, as (first, second) index pairs: one draw instead of rng.sample.
 _TAG_PAIRS = tuple((a, b) for a in range(len(_TAGS)) for b in range(len(_TAGS)) if a != b)
 # the first octets aws.ipv4 draws from: public ranges of large networks
-_FIRST_OCTETS = ("3", "13", "18", "34", "35", "44", "52", "54", "63", "72", "98", "99", "203")
-_OCTETS = tuple(str(i) for i in range(256))
 # A query string value percent-encoding leaves alone (quote(safe="") keeps these).
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps builds one per call
@@ -88,46 +86,13 @@ def by_byte(choices: tuple[_T, ...]) -> tuple[_T, ...]:
 METHOD_BY_BYTE = by_byte(METHOD_WEIGHTS)
 
 
-def _table(alphabet: str) -> bytes:
-    return bytes(ord(alphabet[i % len(alphabet)]) for i in range(256))
-
-
-LOWER_DIGITS = _table(aws.LOWER_DIGITS)
-UPPER_DIGITS = _table(aws.UPPER_DIGITS)
-ALNUM = _table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def chars(rng: random.Random, length: int, table: bytes = ALNUM) -> str:
-    """``length`` characters of the alphabet ``table`` was made from (see ``_table``)."""
-    return rng.getrandbits(8 * length).to_bytes(length, "little").translate(table).decode()
+LOWER_DIGITS = aws.byte_table(aws.LOWER_DIGITS)
+ALNUM = aws.byte_table(aws.ALNUM)
 
 
 def b64(raw: bytes) -> str:
     """Standard base64 text of ``raw`` (binascii directly: base64.b64encode wraps it)."""
     return binascii.b2a_base64(raw, newline=False).decode()
-
-
-def b64url(raw: bytes) -> str:
-    """URL-safe base64 without padding, as JWTs carry their parts."""
-    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode()
-
-
-def client_ip(rng: random.Random) -> str:
-    """A public-looking IPv4 address from one 32-bit draw (aws.ipv4's ranges)."""
-    return ip_from_bits(rng.getrandbits(32))
-
-
-def ip_from_bits(bits: int) -> str:
-    """A public-looking IPv4 address from 32 random bits."""
-    first = _FIRST_OCTETS[(bits >> 24) % len(_FIRST_OCTETS)]
-    o = _OCTETS  # strings already: no int formatting per address
-    return f"{first}.{o[bits >> 16 & 255]}.{o[bits >> 8 & 255]}.{o[1 + (bits & 255) % 254]}"
-
-
-def hex_bytes(rng: random.Random, n: int) -> str:
-    """``rng.randbytes(n).hex()`` (the same digits) without randbytes' Python-level frame."""
-    return rng.getrandbits(8 * n).to_bytes(n, "little").hex()
 
 
 def _uuid_masks(count: int) -> tuple[int, int]:
@@ -422,7 +387,7 @@ def check_stage(ctx: BuildContext, stage: str, *, allow_default: bool) -> str:
 
 def check_api_id(ctx: BuildContext, api_id: str | None) -> str:
     if api_id is None:
-        return chars(ctx.rng, 10, LOWER_DIGITS)
+        return aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
     if not _API_ID.match(api_id):
         ctx.fail("api_id", f"{api_id!r} is not an API id: 10 lower-case letters or digits")
     return api_id
@@ -439,7 +404,7 @@ def check_string_map(ctx: BuildContext, option: str, values: Mapping[Any, Any]) 
 def apigw_id(ctx: BuildContext) -> str:
     """An id of the ``JKJaXmPLvHcESHA=`` kind (HTTP API requestId, REST extendedRequestId)."""
     raw = ctx.rng.getrandbits(88).to_bytes(11, "little")
-    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).decode()
+    return aws.b64url(raw) + "="  # 11 bytes: 15 characters and one pad
 
 
 def trace_header(ctx: BuildContext) -> str:
@@ -484,7 +449,7 @@ def build_request(
     if user or o.source_ip is not None:
         source_ip = _source_ip(ctx, o, user, edge, dice & 0xFFFFFFFF)
     else:
-        source_ip = ip_from_bits(dice & 0xFFFFFFFF)
+        source_ip = aws.ipv4_from_bits(dice & 0xFFFFFFFF)
     if o.body is not None:
         body, was_bytes = _given_body(ctx, o.body, body_limit)
     elif method in _BODY_METHODS and not o.given("body"):  # (body=None: none)
@@ -503,7 +468,7 @@ def build_request(
         _add_cookies(req, _given_cookies(ctx, o.cookies))
     elif kind == "browser" and dice >> 40 & 7 < 3 and user.get("cookie", True):  # 3 in 8
         theme = "dark" if dice >> 43 & 1 else "light"
-        _add_cookies(req, [f"session_id={hex_bytes(rng, 16)}", f"theme={theme}"])
+        _add_cookies(req, [f"session_id={aws.hex_string(rng, 32)}", f"theme={theme}"])
     if kind == "browser":
         headers["accept"] = "application/json, text/plain, */*"
         headers["accept-encoding"] = "gzip, deflate, br"
@@ -749,7 +714,7 @@ def _source_ip(
     """The client address: given, the client's end of a given X-Forwarded-For, or drawn."""
     entry = user.get("x-forwarded-for")
     if entry is None and o.source_ip is None:  # nothing given to check
-        return ip_from_bits(bits)
+        return aws.ipv4_from_bits(bits)
     import ipaddress  # only needed when a caller passes addresses
 
     forwarded = [a.strip() for v in entry[1] for a in v.split(",")] if entry else []
@@ -769,7 +734,7 @@ def _source_ip(
         return str(o.source_ip)
     if forwarded:  # the client is the first entry behind CloudFront, else the last hop
         return forwarded[0] if edge else forwarded[-1]
-    return ip_from_bits(bits)
+    return aws.ipv4_from_bits(bits)
 
 
 def _given_body(
@@ -1055,12 +1020,6 @@ def token_claims(
                   "scope": "openid email profile", "username": sub, "origin_jti": origin_jti,
                   "event_id": event_id, "token_use": "access", "auth_time": auth_time,
                   "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
-        payload = (
-            f'{{"sub":"{sub}","iss":"{iss}","client_id":"{client_id}",'
-            f'"scope":"openid email profile","username":"{sub}","origin_jti":"{origin_jti}",'
-            f'"event_id":"{event_id}","token_use":"access","auth_time":{auth_time},'
-            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
-        )
     else:
         first = FIRST_NAMES[(bits >> 33 & 255) % len(FIRST_NAMES)].lower()
         last = LAST_NAMES[(bits >> 41 & 255) % len(LAST_NAMES)].lower()
@@ -1069,16 +1028,9 @@ def token_claims(
                   "cognito:username": sub, "email": email, "origin_jti": origin_jti,
                   "event_id": event_id, "token_use": "id", "auth_time": auth_time,
                   "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
-        payload = (
-            f'{{"sub":"{sub}","iss":"{iss}","aud":"{client_id}","email_verified":true,'
-            f'"cognito:username":"{sub}","email":"{email}","origin_jti":"{origin_jti}",'
-            f'"event_id":"{event_id}","token_use":"id","auth_time":{auth_time},'
-            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
-        )
     if given:
         claims.update(given)
-        return claims, jwt_token(ctx, claims)
-    return claims, jwt_from_payload(ctx, payload)
+    return claims, jwt_token(ctx, claims)
 
 
 def stringify(value: Any, *, list_style: str) -> str:
@@ -1097,9 +1049,9 @@ def iam_caller(ctx: BuildContext) -> dict[str, Any]:
     rng = ctx.rng
     role = f"{aws.pick(rng, NOUNS)}-client-role"
     session = f"{aws.pick(rng, _SESSIONS)}-{rng.randbytes(4).hex()}"
-    caller = f"AROA{chars(rng, 17, UPPER_DIGITS)}:{session}"  # the role's unique id
+    caller = f"AROA{aws.chars(rng, 17, aws.UPPER_DIGITS)}:{session}"  # the role's unique id
     return {
-        "accessKey": "ASIA" + chars(rng, 16, UPPER_DIGITS),  # temporary credentials
+        "accessKey": "ASIA" + aws.chars(rng, 16, aws.UPPER_DIGITS),  # temporary credentials
         "accountId": ctx.account_id,
         "callerId": caller,
         "cognitoIdentity": None,
@@ -1208,16 +1160,12 @@ def amz_date(t: datetime) -> str:
 
 
 def jwt_token(ctx: BuildContext, claims: Mapping[str, Any]) -> str:
-    """A JWT whose payload decodes to ``claims`` (the signature is random: nobody verifies it)."""
-    return jwt_from_payload(ctx, _COMPACT_JSON(dict(claims)))
-
-
-def jwt_from_payload(ctx: BuildContext, payload: str) -> str:
-    """A JWT of the JSON text ``payload``, signed by a random RS256 key."""
-    rng = ctx.rng
-    raw = rng.getrandbits(2304).to_bytes(288, "little")  # the key id and the signature
+    """A JWT whose payload decodes to ``claims``, signed by a random RS256 key (nobody verifies
+    it)."""
+    payload = _COMPACT_JSON(dict(claims))
+    raw = ctx.rng.getrandbits(2304).to_bytes(288, "little")  # the key id and the signature
     header = f'{{"kid":"{b64(raw[:32])}","alg":"RS256"}}'  # base64 needs no escaping
-    return f"{b64url(header.encode())}.{b64url(payload.encode())}.{b64url(raw[32:])}"
+    return f"{aws.b64url(header.encode())}.{aws.b64url(payload.encode())}.{aws.b64url(raw[32:])}"
 
 
 def sigv4_headers(

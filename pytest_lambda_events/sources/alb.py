@@ -43,7 +43,7 @@ def build_alb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     encoded = req.body is not None and _http.text_rule_base64(req)
     arn = given_arn or (
         f"arn:{ctx.partition}:elasticloadbalancing:{ctx.region}:{ctx.account_id}:"
-        f"targetgroup/{group}/{_http.hex_bytes(rng, 8)}"
+        f"targetgroup/{group}/{aws.hex_string(rng, 16)}"
     )
     event: dict[str, Any] = {
         "requestContext": {"elb": {"targetGroupArn": arn}},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 from json.encoder import encode_basestring as _quote  # C: json.dumps's escaping of one string
 from typing import Any
@@ -47,15 +46,7 @@ INTENTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "AMAZON.StopIntent": {},
 }
 _INTENT_NAMES = tuple(INTENTS)
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def _b64url(data: bytes) -> str:
-    """Unpadded base64url, as JWTs are written."""
-    return binascii.b2a_base64(data, newline=False).translate(_URL_SAFE).decode().rstrip("=")
-
-
-_JWT_HEADER = _b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
+_JWT_HEADER = aws.b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
 
 
 def api_access_token(ctx: BuildContext, application_id: str, endpoint: str) -> str:
@@ -65,7 +56,7 @@ def api_access_token(ctx: BuildContext, application_id: str, endpoint: str) -> s
         f'{{"aud":{_quote(endpoint)},"iss":"AlexaSkillKit","sub":{_quote(application_id)},'
         f'"exp":{issued + 3600},"iat":{issued},"nbf":{issued}}}'
     )  # compact JSON, written directly
-    return f"{_JWT_HEADER}.{_b64url(claims.encode())}.{_b64url(ctx.rng.randbytes(256))}"
+    return f"{_JWT_HEADER}.{aws.b64url(claims.encode())}.{aws.b64url(ctx.rng.randbytes(256))}"
 
 
 def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str | None) -> Any:

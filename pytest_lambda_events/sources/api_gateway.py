@@ -44,7 +44,7 @@ def rest_event(
         stage = _http.check_stage(ctx, o.stage, allow_default=False)
     else:
         stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
-    ids = _http.chars(rng, 20, _http.LOWER_DIGITS)  # the API's id and the resource's
+    ids = aws.chars(rng, 20, aws.LOWER_DIGITS)  # the API's id and the resource's
     api_id = ids[:10] if o.api_id is None else _http.check_api_id(ctx, o.api_id)
     custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
     domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
@@ -136,7 +136,7 @@ def _identity(
         }
     if o.api_key is not None:
         identity["apiKey"] = o.api_key
-        identity["apiKeyId"] = _http.chars(ctx.rng, 10, _http.LOWER_DIGITS)
+        identity["apiKeyId"] = aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
     return identity
 
 
@@ -209,8 +209,8 @@ def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
             "cloudfront-is-tablet-viewer": "false",
             "cloudfront-viewer-asn": _ASNS[(bits >> 24 & 255) % len(_ASNS)],
             "cloudfront-viewer-country": _COUNTRIES[(bits >> 32 & 255) % len(_COUNTRIES)],
-            "via": f"2.0 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)",
-            "x-amz-cf-id": _http.chars(rng, 54) + "==",
+            "via": f"2.0 {aws.hex_string(rng, 32)}.cloudfront.net (CloudFront)",
+            "x-amz-cf-id": aws.chars(rng, 54) + "==",
             "x-forwarded-for": f"{req.source_ip}, {edge}",
         }
     )
@@ -268,7 +268,7 @@ def http_event(
     else:
         stage = STAGES[(bits >> 24) % len(STAGES)]
     if o.api_id is None:
-        api_id = _http.chars(rng, 10, _http.LOWER_DIGITS)
+        api_id = aws.chars(rng, 10, aws.LOWER_DIGITS)
     else:
         api_id = _http.check_api_id(ctx, o.api_id)
     custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None

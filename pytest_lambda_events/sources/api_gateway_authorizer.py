@@ -8,6 +8,7 @@ from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
+from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from . import _http, api_gateway
@@ -77,7 +78,7 @@ def _token_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:
     path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
     stage = _stage(ctx, o)
     if o.api_id is None:
-        api_id = _http.chars(ctx.rng, 10, _http.LOWER_DIGITS)
+        api_id = aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
     else:
         api_id = _http.check_api_id(ctx, o.api_id)
     return {

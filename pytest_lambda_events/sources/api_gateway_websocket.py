@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
+from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, WORDS
 from ..registry import EventSource, Option, Options
@@ -40,7 +41,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     bits = rng.getrandbits(64)  # the connection's small choices
     _check_kind_options(ctx, o, kind)
     if o.api_id is None:
-        api_id = _http.chars(rng, 10, _http.LOWER_DIGITS)
+        api_id = aws.chars(rng, 10, aws.LOWER_DIGITS)
     else:
         api_id = _http.check_api_id(ctx, o.api_id)
     domain = (
@@ -55,7 +56,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     now_ms = epoch_ms(ctx.time)
     connected_ms = _connected_at(ctx, o, kind, now_ms, bits >> 16)
     # the connection id, the request id and the message id: 11 random bytes each
-    ids = _http.b64url(rng.getrandbits(272).to_bytes(34, "little"))
+    ids = aws.b64url(rng.getrandbits(272).to_bytes(34, "little"))
     connection_id = f"{ids[:15]}=" if o.connection_id is None else _connection_id(ctx, o)
     request_id = o.request_id or f"{ids[15:30]}="
     event: dict[str, Any] = {}
@@ -136,7 +137,7 @@ def _connect(
 ) -> _http.Request:
     """The client's upgrade request: its headers and query string."""
     if bits & 255 < 77:  # 30%: a token on the connect URL
-        query = [("token", _http.hex_bytes(ctx.rng, 16))]
+        query = [("token", aws.hex_string(ctx.rng, 32))]
     elif bits & 255 < 128:  # 20%: a room
         query = [("room", NOUNS[(bits >> 8 & 255) % len(NOUNS)])]
     else:
@@ -220,7 +221,7 @@ _SHIFTS = (0, 8, 16, 24, 32, 40)
 
 def _source_ip(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return _http.client_ip(ctx.rng)
+        return aws.ipv4(ctx.rng)
     import ipaddress  # only needed when a caller passes an address
 
     try:

@@ -136,20 +136,20 @@ _GRAPHQL = {sel: selection_graphql(list(sel)) for _, _, sel in _LISTED_FIELDS}
 def _arguments(ctx: BuildContext, parent: str, field: str) -> dict[str, Any]:
     rng = ctx.rng
     if field == "getOrder":
-        return {"id": f"ord-{_http.hex_bytes(rng, 5)}"}
+        return {"id": f"ord-{aws.hex_string(rng, 10)}"}
     if field == "listOrders":
         return {"limit": aws.pick(rng, ("10", "20", "50")), "status": "SHIPPED"}
     if field == "createOrder":
         return {
             "input": {
-                "sku": f"SKU-{_http.hex_bytes(rng, 3).upper()}",
+                "sku": f"SKU-{aws.hex_string(rng, 6).upper()}",
                 "quantity": 1 + int(rng.random() * 4),
                 "note": aws.pick(rng, PRODUCTS),
             }
         }
     if field == "updateCustomer":
         name = aws.pick(rng, ("Ana Silva", "Ben Novak", "Chen Rossi"))
-        return {"id": f"cus-{_http.hex_bytes(rng, 4)}", "input": {"name": name}}
+        return {"id": f"cus-{aws.hex_string(rng, 8)}", "input": {"name": name}}
     return {}
 
 
@@ -157,7 +157,7 @@ def _source(ctx: BuildContext, parent: str, field: str) -> dict[str, Any] | None
     """The parent object a nested field resolves against; root fields have none."""
     if parent in ("Query", "Mutation", "Subscription"):
         return None
-    h = _http.hex_bytes(ctx.rng, 13)  # the order, customer and product ids, and the status
+    h = aws.hex_string(ctx.rng, 26)  # the order, customer and product ids, and the status
     return {
         "id": f"ord-{h[:10]}",
         "customerId": f"cus-{h[10:18]}",
@@ -175,7 +175,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
     bits = rng.getrandbits(64)
     ids = rng.getrandbits(640).to_bytes(80, "little")  # API id, CloudFront request id
     api = ids[:26].translate(_http.LOWER_DIGITS).decode()
-    client = _http.ip_from_bits(bits & 0xFFFFFFFF)
+    client = aws.ipv4_from_bits(bits & 0xFFFFFFFF)
     net = _EDGE_NETS[(bits >> 32 & 255) % len(_EDGE_NETS)]  # the CloudFront edge in front
     edge = f"{net}.{bits >> 40 & 255}.{1 + (bits >> 48 & 255) % 254}"
     agent = _http.USER_AGENTS[(bits >> 56) % len(_http.USER_AGENTS)][0]
@@ -184,7 +184,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
         "content-type": "application/json",
         "host": f"{api}.appsync-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}",
         "user-agent": agent,
-        "via": f"2.0 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)",
+        "via": f"2.0 {aws.hex_string(rng, 32)}.cloudfront.net (CloudFront)",
         "x-amz-cf-id": ids[26:80].translate(_http.ALNUM).decode() + "==",
         "x-amzn-trace-id": _http.trace_header(ctx),
         "x-forwarded-for": f"{client}, {edge}",
@@ -193,7 +193,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
     }
     ips = [client, edge]
     if auth == "API_KEY":
-        headers["x-api-key"] = f"da2-{_http.chars(rng, 26, _http.LOWER_DIGITS)}"
+        headers["x-api-key"] = f"da2-{aws.chars(rng, 26, aws.LOWER_DIGITS)}"
         return None, headers
     if auth == "AWS_IAM":
         caller = _http.iam_caller(ctx)
@@ -209,7 +209,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
             "username": caller["userId"],
         }, headers
     if auth == "AWS_LAMBDA":
-        h = _http.hex_bytes(rng, 24)  # the token and the tenant
+        h = aws.hex_string(rng, 48)  # the token and the tenant
         headers["authorization"] = h[:40]
         role = "admin" if bits >> 60 & 1 else "member"
         return {"resolverContext": {"tenantId": f"tenant-{h[40:]}", "role": role}}, headers
@@ -230,7 +230,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
 
 
 def base_id(ctx: BuildContext) -> str:
-    return _http.chars(ctx.rng, 54) + "=="
+    return aws.chars(ctx.rng, 54) + "=="
 
 
 _EDGE_NETS = ("130.176", "64.252", "15.158")

@@ -56,7 +56,7 @@ def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
     domain = (
         _http.check_domain(ctx, "distribution_domain_name", o.distribution_domain_name)
         if o.distribution_domain_name
-        else f"d{_http.chars(rng, 13, _http.LOWER_DIGITS)}.cloudfront.net"
+        else f"d{aws.chars(rng, 13, aws.LOWER_DIGITS)}.cloudfront.net"
     )
     host = (_http.host_from_headers(ctx, o, "alias") if o.alias or o.headers else None) or domain
     origin_type = o.origin_type or ("s3" if bits & 255 < 154 else "custom")  # 60% S3
@@ -96,7 +96,7 @@ def build_cloudfront(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _distribution_id(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return "E" + _http.chars(ctx.rng, 13, _http.UPPER_DIGITS)
+        return "E" + aws.chars(ctx.rng, 13, aws.UPPER_DIGITS)
     if not _DISTRIBUTION_ID.match(given):
         ctx.fail(
             "distribution_id",
@@ -108,7 +108,7 @@ def _distribution_id(ctx: BuildContext, given: str | None) -> str:
 
 def _request_id(ctx: BuildContext) -> str:
     """The request's X-Amz-Cf-Id: 56 URL-safe base64 characters ending in '=='."""
-    return _http.b64url(ctx.rng.getrandbits(320).to_bytes(40, "little"))[:54] + "=="
+    return aws.b64url(ctx.rng.getrandbits(320).to_bytes(40, "little"))[:54] + "=="
 
 
 def _uri(ctx: BuildContext, method: str, origin_type: str) -> str:
@@ -167,7 +167,7 @@ def _to_origin(ctx: BuildContext, req: _http.Request, origin_host: str) -> None:
     req.set("User-Agent", "Amazon CloudFront")
     req.add_defaults(
         {
-            "via": f"2.0 {_http.hex_bytes(ctx.rng, 16)}.cloudfront.net (CloudFront)",
+            "via": f"2.0 {aws.hex_string(ctx.rng, 32)}.cloudfront.net (CloudFront)",
             "x-forwarded-for": req.source_ip,
         }
     )
@@ -213,18 +213,18 @@ def _response(
     headers["date"] = [{"key": "Date", "value": _http.http_date(sent)}]
     if ok:
         modified = ctx.time - timedelta(days=1 + (bits >> 35 & 511) % 300)
-        etag = f'"{_http.hex_bytes(rng, 16)}"'
+        etag = f'"{aws.hex_string(rng, 32)}"'
         headers["etag"] = [{"key": "ETag", "value": etag}]
         headers["last-modified"] = [{"key": "Last-Modified", "value": _http.http_date(modified)}]
     server = "AmazonS3" if origin_type == "s3" else _SERVERS[(bits >> 44 & 255) % len(_SERVERS)]
     headers["server"] = [{"key": "Server", "value": server}]
     if viewer:
-        via = f"1.1 {_http.hex_bytes(rng, 16)}.cloudfront.net (CloudFront)"
+        via = f"1.1 {aws.hex_string(rng, 32)}.cloudfront.net (CloudFront)"
         headers["via"] = [{"key": "Via", "value": via}]
         pop = _POPS[(bits >> 52 & 255) % len(_POPS)]
         headers["x-amz-cf-pop"] = [{"key": "X-Amz-Cf-Pop", "value": pop}]
     if origin_type == "s3":
-        request_id = _http.chars(rng, 16, _http.UPPER_DIGITS)
+        request_id = aws.chars(rng, 16, aws.UPPER_DIGITS)
         headers["x-amz-request-id"] = [{"key": "x-amz-request-id", "value": request_id}]
     if viewer:
         cache = "Hit from cloudfront" if bits >> 60 & 15 < 10 else "Miss from cloudfront"  # 60%

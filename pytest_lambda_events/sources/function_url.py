@@ -7,6 +7,7 @@ import hashlib
 import re
 from typing import Any
 
+from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from . import _http
@@ -56,7 +57,7 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _url_id(ctx: BuildContext, url_id: str | None) -> str:
     if url_id is None:
-        return _http.chars(ctx.rng, 32, _http.LOWER_DIGITS)
+        return aws.chars(ctx.rng, 32, aws.LOWER_DIGITS)
     if not _URL_ID.match(url_id):
         ctx.fail("url_id", f"{url_id!r} is not a function URL id: 32 lower-case letters or digits")
     return url_id

@@ -123,7 +123,6 @@ _BRACKETED_KEY = re.compile(r"[A-Za-z0-9_.~/ ()-]*")
 _KEY_PREFIXES = ("uploads/", "incoming/", "reports/", "exports/", "images/", "raw/", "")
 _EXTENSIONS = tuple(ext for ext, _ in FILE_TYPES)
 _VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
-_FIRST_OCTETS = (3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 98, 99, 203)  # public address blocks
 _MULTIPART = "ObjectCreated:CompleteMultipartUpload"
 
 
@@ -176,12 +175,6 @@ def draw_key(rng: random.Random, time: datetime) -> str:
         return f"{prefix}{noun.title()} Export ({1 + (b >> 14) % 9}).{ext}"
     day = f"{time.year}/{time.month:02d}/{time.day:02d}/" if style < 5 else ""
     return f"{prefix}{day}{noun}-{10_000 + (b >> 14) % 90_000}.{ext}"
-
-
-def draw_ipv4(rng: random.Random) -> str:
-    """A public-looking IPv4 address from one draw."""
-    b = rng.getrandbits(40)
-    return f"{_FIRST_OCTETS[b % 13]}.{b >> 8 & 255}.{b >> 16 & 255}.{1 + (b >> 24) % 254}"
 
 
 def multipart_etag(content: bytes, part_size: int = CLI_PART) -> str:
@@ -404,7 +397,7 @@ def _principals(ctx: BuildContext, o: Options, name: str, owner: str) -> tuple[s
         principal = "s3.amazonaws.com" if service else _draw_principal(rng, owner)
     source_ip: str | None = o.source_ip
     if source_ip is None:
-        source_ip = "s3.amazonaws.com" if service else draw_ipv4(rng)
+        source_ip = "s3.amazonaws.com" if service else aws.ipv4(rng)
     elif source_ip != "s3.amazonaws.com":
         try:
             ipaddress.ip_address(source_ip)

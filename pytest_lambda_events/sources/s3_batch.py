@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import binascii
 import re
 from typing import Any
 
+from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, PLANS
 from ..registry import EventSource, Option, Options
@@ -18,13 +18,11 @@ MAX_USER_ARGUMENTS = 10  # LambdaInvokeOperation.UserArguments: up to 10 pairs
 MAX_ARGUMENT_KEY = 64
 MAX_ARGUMENT_VALUE = 1024
 _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _opaque(ctx: BuildContext, size: int) -> str:
     """An opaque id as S3 Batch Operations hands them out: unpadded URL-safe base64."""
-    text = binascii.b2a_base64(ctx.rng.randbytes(size), newline=False).translate(_URL_SAFE)
-    return text.decode().rstrip("=")
+    return aws.b64url(ctx.rng.randbytes(size))
 
 
 def _user_arguments(ctx: BuildContext, o: Options) -> dict[str, str] | None:

@@ -13,7 +13,7 @@ from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_z
 from . import _s3_common
-from .s3 import MAX_OBJECT_SIZE, draw_ipv4, draw_request_id, draw_version_id, sequencer
+from .s3 import MAX_OBJECT_SIZE, draw_request_id, draw_version_id, sequencer
 
 CREATED = "Object Created"
 DELETED = "Object Deleted"
@@ -155,7 +155,7 @@ def _requester_and_ip(ctx: BuildContext, o: Options, service: bool) -> tuple[str
         return requester, None
     ip = o.source_ip_address
     if not ip:
-        return requester, draw_ipv4(ctx.rng)
+        return requester, aws.ipv4(ctx.rng)
     try:
         ipaddress.ip_address(ip)
     except ValueError:

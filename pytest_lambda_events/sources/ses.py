@@ -24,8 +24,6 @@ _FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SENDER_DOMAINS = ("mail.example.net", "example.org", "newsletter.example.com", "example.net")
 _INBOXES = ("support", "orders", "billing", "info", "invoices", "hello", "jobs")
 _OFFSETS = (-8, -7, -5, -4, 0, 1, 2, 5.5, 9)  # the sender's time zone, hours from UTC
-# first octets of public address blocks, for the sending relay
-_RELAY_FIRST_OCTETS = (3, 13, 18, 34, 35, 44, 52, 54, 63, 72, 98, 99, 203)
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAYS_OF_MONTH = tuple(f"{day:02d}" for day in range(32))  # "01": cheaper than a format spec
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -118,8 +116,7 @@ def _headers(ctx: BuildContext, o: Options, common: dict[str, Any], ses_id: str,
     """The raw header list, in the order mail clients write them, agreeing with commonHeaders;
     ``raw`` is 192 random bytes for the relay's address and the signatures."""
     sender_domain = mail_from.rsplit("@", 1)[1]
-    first = _RELAY_FIRST_OCTETS[raw[0] % len(_RELAY_FIRST_OCTETS)]
-    relay = f"{first}.{raw[1]}.{raw[2]}.{1 + raw[3] % 254}"
+    relay = aws.ipv4_from_bits(int.from_bytes(raw[:4], "little"))
     headers = [
         ("Return-Path", f"<{common['returnPath']}>"),
         ("Received", f"from mail-{NOUNS[raw[4] % len(NOUNS)]}.{sender_domain} "

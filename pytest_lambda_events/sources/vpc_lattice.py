@@ -28,7 +28,7 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     else:
         service = _service_name(ctx, o.service_name)
     # the ids of the service network, service, target group and VPC, and the domain's label
-    ids = _http.hex_bytes(rng, 38)
+    ids = aws.hex_string(rng, 76)
     sn, svc, tg, vpc = ids[:17], ids[17:34], ids[34:51], ids[51:68]
     prefix = f"arn:{ctx.partition}:vpc-lattice:{ctx.region}:{ctx.account_id}"
     network_arn = f"{prefix}:servicenetwork/sn-{sn}"
@@ -110,7 +110,7 @@ def _identity(ctx: BuildContext, o: Options, vpc_arn: str, bits: int) -> dict[st
         role = (
             f"{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}-{ROLES[(bits >> 16 & 255) % len(ROLES)]}-role"
         )
-        session = _http.hex_bytes(ctx.rng, 16)
+        session = aws.hex_string(ctx.rng, 32)
         identity["principal"] = (
             f"arn:{ctx.partition}:sts::{ctx.account_id}:assumed-role/{role}/{session}"
         )

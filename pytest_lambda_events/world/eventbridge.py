@@ -245,7 +245,7 @@ class RuleTarget:
         then ``send`` the text."""
         target = self.target
         if isinstance(target, Function) and not target.deleted:
-            return target._async.submit(event, size_known_small=True)
+            return target.invoke_async_built(event)
         return None
 
     def _fail(
