@@ -3,8 +3,9 @@
 Run: ``python benchmarks/bench_events.py [SOURCE ...]``. One row per figure: the time to build
 an event with the public builder (``build_event(source, seed=n)``, a fresh seed each time, as
 each test's events get), against ``json.loads`` of the JSON of the same seeds' events, timed
-alternately in the same process (CPU time), best of 7 rounds each. Goals (issue 8): a
-10-record SQS event at most 2x, one event of every other source at most 3x.
+alternately in the same process (CPU time), best of 25 short rounds each: on a shared machine
+the minimum of many short rounds finds the quiet moments that a few long rounds miss. Goals
+(issue 8): a 10-record SQS event at most 2x, one event of every other source at most 3x.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from _table import Figure, cpu, render
 
 from pytest_lambda_events import build_event, source_ids
 
-ROUNDS = 7
+ROUNDS = 25
 
 
 def _per_call_us(loop: Callable[[], object], calls: int) -> float:
@@ -27,7 +28,7 @@ def _per_call_us(loop: Callable[[], object], calls: int) -> float:
 
 def measure(source: str, number: int, **overrides: object) -> tuple[float, float]:
     """Microseconds to build one event, and to ``json.loads`` its JSON: the same ``number``
-    seeds on both sides (a source's variants differ in size), best of 7 rounds each."""
+    seeds on both sides (a source's variants differ in size), best of ``ROUNDS`` rounds each."""
     seeds = range(number)
     texts = [json.dumps(build_event(source, seed=seed, **overrides)) for seed in seeds]
 
@@ -47,7 +48,7 @@ def measure(source: str, number: int, **overrides: object) -> tuple[float, float
 
 
 def figures(quick: bool = False, only: list[str] | None = None) -> list[Figure]:
-    number = 20 if quick else 200
+    number = 20 if quick else 100
     rows: list[tuple[str, str, float, dict[str, object]]] = [
         ("build a 10-record SQS event", "sqs", 2.0, {"count": 10})
     ]

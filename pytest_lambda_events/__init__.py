@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .catalogue import SourceRegistry
 from .errors import (
     CallbackConfigError,
     EventBusError,
@@ -23,7 +24,6 @@ from .errors import (
     ScheduleExpressionError,
     UnknownSourceError,
 )
-from .registry import EventSource, Option, Options, SourceRegistry
 
 if TYPE_CHECKING:
     from .building import BuildContext, build_event, source_ids
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .events import LambdaEvents
     from .flows.schedule_expressions import next_fire_times
     from .ledger import Delivery, Invocation, InvocationError
+    from .registry import EventSource, Option, Options
     from .world import Harness
 
 __all__ = [
@@ -64,7 +65,12 @@ __all__ = [
     "source_ids",
 ]
 
+# imported on first use: pytest imports this package at start-up, and a run that builds no
+# event should not pay for them (the registry's classes and regular expressions included)
 _LAZY = {
+    "EventSource": "registry",
+    "Option": "registry",
+    "Options": "registry",
     "BuildContext": "building",
     "build_event": "building",
     "source_ids": "building",

@@ -89,7 +89,7 @@ def attribute_size(av: Mapping[str, Any]) -> int:
     if tag == "S":
         return len(value.encode())
     if tag == "N":
-        return _number_size(value)
+        return number_size(value)
     if tag == "B":
         return _b64_size(value)
     if tag in ("BOOL", "NULL"):
@@ -97,7 +97,7 @@ def attribute_size(av: Mapping[str, Any]) -> int:
     if tag == "SS":
         return sum(len(s.encode()) for s in value)
     if tag == "NS":
-        return sum(_number_size(n) for n in value)
+        return sum(number_size(n) for n in value)
     if tag == "BS":
         return sum(_b64_size(b) for b in value)
     if tag == "L":
@@ -222,7 +222,8 @@ def _canonical(number: Decimal, where: str) -> str:
     return text
 
 
-def _number_size(text: str) -> int:
+def number_size(text: str) -> int:
+    """Bytes a number counts for in an item's size, from its DynamoDB text (``N``)."""
     significant = text.lstrip("-").replace(".", "").strip("0")
     return (len(significant) + 1) // 2 + 1
 

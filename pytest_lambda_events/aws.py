@@ -1,13 +1,28 @@
-"""AWS identifiers drawn from a ``random.Random``: the one implementation behind the builders
-and the Faker provider (which passes Faker's own generator, so Faker's seeds apply)."""
+"""AWS identifiers drawn from a generator: the one implementation behind the builders (which
+pass their ``BuildContext`` or its ``random.Random``) and the Faker provider (which passes
+Faker's own generator, so Faker's seeds apply)."""
 
 from __future__ import annotations
 
 import binascii
 import functools
-import random
 import string
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Draws(Protocol):
+    """What the helpers draw from: ``random.Random`` and ``building.BuildContext`` both are."""
+
+    def random(self) -> float: ...
+
+    def getrandbits(self, k: int, /) -> int: ...
+
+    def randbytes(self, n: int, /) -> bytes: ...
+
 
 REGIONS = (
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
@@ -20,6 +35,7 @@ ALNUM = string.ascii_letters + string.digits
 LOWER_DIGITS = string.ascii_lowercase + string.digits
 
 
+@functools.lru_cache(maxsize=64)  # every event asks, for one of a few regions
 def partition_of(region: str) -> str:
     """The ARN partition a region belongs to."""
     if region.startswith("cn-"):
@@ -33,50 +49,70 @@ def arn(partition: str, service: str, region: str, account_id: str, resource: st
     return f"arn:{partition}:{service}:{region}:{account_id}:{resource}"
 
 
-def region(rng: random.Random) -> str:
-    return rng.choice(REGIONS)
+def region(rng: Draws) -> str:
+    return pick(rng, REGIONS)
 
 
-def account_id(rng: random.Random) -> str:
-    return str(rng.randrange(100_000_000_000, 1_000_000_000_000))
+def account_id(rng: Draws) -> str:
+    return str(100_000_000_000 + rng.getrandbits(40) % 900_000_000_000)
 
 
-def uuid4(rng: random.Random) -> str:
+def uuid4(rng: Draws) -> str:
     """A version-4 UUID string (Lambda request ids, SQS/SNS message ids)."""
-    return uuid4_from(rng.randbytes(16))
+    return uuid4_from_bits(rng.getrandbits(128))
 
 
-def uuid4s(rng: random.Random, count: int) -> list[str]:
+def uuid4s(rng: Draws, count: int) -> list[str]:
     """``count`` version-4 UUID strings from one draw (a batch's message ids)."""
-    raw = rng.randbytes(16 * count)
+    raw = rng.getrandbits(128 * count).to_bytes(16 * count, "little")
     return [uuid4_from(raw[i : i + 16]) for i in range(0, 16 * count, 16)]
 
 
 def uuid4_from(raw: bytes) -> str:
     """A version-4 UUID string from 16 random bytes (lets hot loops draw bytes in one call)."""
-    h = raw[:16].hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[raw[8] & 3]}{h[17:20]}-{h[20:32]}"
+    return uuid4_from_bits(int.from_bytes(raw[:16], "little"))
 
 
-def random_bytes(rng: random.Random, n: int) -> bytes:
+_MASK_128 = (1 << 128) - 1
+# the version nibble (4) and the variant's two top bits (10) of a version-4 UUID, in the
+# little-endian bytes of a 128-bit int
+_UUID_CLEAR = _MASK_128 ^ (0xF << 52) ^ (0xC << 68)
+_UUID_SET = (4 << 52) | (8 << 68)
+
+
+def uuid4_from_bits(bits: int) -> str:
+    """A version-4 UUID from the low 128 of ``bits``. The version and variant are set in the
+    int, and ``bytes.hex`` puts a dash every four digits: joining four of its slices gives the
+    8-4-4-4-12 groups (cheaper than formatting five fields)."""
+    text = (bits & _UUID_CLEAR | _UUID_SET).to_bytes(16, "little").hex("-", 2)
+    return f"{text[:4]}{text[5:29]}{text[30:34]}{text[35:]}"
+
+
+def random_bytes(rng: Draws, n: int) -> bytes:
     """``rng.randbytes(n)``, the same bytes, without its Python-level frame (hot paths)."""
     return rng.getrandbits(8 * n).to_bytes(n, "little")
 
 
-def hex_string(rng: random.Random, length: int) -> str:
+def hex_string(rng: Draws, length: int) -> str:
     return random_bytes(rng, (length + 1) // 2).hex()[:length]
 
 
-def pick(rng: random.Random, seq: tuple[str, ...]) -> str:
+def pick(rng: Draws, seq: Sequence[T]) -> T:
     """``rng.choice`` without its overhead, for hot paths."""
     return seq[int(rng.random() * len(seq))]
 
 
-def chars(rng: random.Random, length: int, alphabet: str = ALNUM) -> str:
+def chars(rng: Draws, length: int, alphabet: str = ALNUM) -> str:
     """``length`` characters of an ASCII ``alphabet``: random bytes mapped through a table in
     one C call (``rng.choices`` costs ten times more; the slight modulo bias is harmless in
     test data)."""
     return random_bytes(rng, length).translate(byte_table(alphabet)).decode()
+
+
+def chars_from(bits: int, length: int, alphabet: str = ALNUM) -> str:
+    """``chars`` from ``8 * length`` random bits a builder already drew (higher bits ignored)."""
+    raw = (bits & ((1 << 8 * length) - 1)).to_bytes(length, "little")
+    return raw.translate(byte_table(alphabet)).decode()
 
 
 @functools.cache  # the alphabets are module constants: a handful of 256-byte tables
@@ -94,22 +130,22 @@ def b64url(raw: bytes) -> str:
     return binascii.b2a_base64(raw, newline=False).translate(_URL_SAFE).rstrip(b"=").decode()
 
 
-def iam_unique_id(rng: random.Random, prefix: str = "AIDA") -> str:
+def iam_unique_id(rng: Draws, prefix: str = "AIDA") -> str:
     """An IAM unique id: AIDA (user), AROA (role), AGPA (group), followed by 17 upper-case
     letters and digits."""
     return prefix + chars(rng, 17, UPPER_DIGITS)
 
 
-def access_key_id(rng: random.Random, temporary: bool = True) -> str:
+def access_key_id(rng: Draws, temporary: bool = True) -> str:
     return ("ASIA" if temporary else "AKIA") + chars(rng, 16, UPPER_DIGITS)
 
 
 RECEIPT_HANDLE_BYTES = 132
 
 
-def sqs_receipt_handle(rng: random.Random) -> str:
+def sqs_receipt_handle(rng: Draws) -> str:
     """An opaque SQS receipt handle: 'AQEB' and base64 text, as SQS hands them out."""
-    return receipt_handle_from(rng.randbytes(RECEIPT_HANDLE_BYTES))
+    return receipt_handle_from(random_bytes(rng, RECEIPT_HANDLE_BYTES))
 
 
 def receipt_handle_from(raw: bytes) -> str:
@@ -125,22 +161,22 @@ def receipt_handles_from(raw: bytes) -> list[str]:
     return ["AQEB" + encoded[start : start + width] for start in range(0, len(encoded), width)]
 
 
-def kinesis_sequence_number(rng: random.Random) -> str:
+def kinesis_sequence_number(rng: Draws) -> str:
     """A 56-digit Kinesis sequence number (shard-local; add to it for the next record)."""
     return str(49_500_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000 +
                rng.getrandbits(150))  # fmt: skip
 
 
-def dynamodb_sequence_number(rng: random.Random) -> str:
+def dynamodb_sequence_number(rng: Draws) -> str:
     """A DynamoDB Streams sequence number: 21 to 40 digits, growing per shard."""
     return str(100_000_000_000_000_000_000 + rng.getrandbits(66))
 
 
-def xray_trace_header(rng: random.Random, at: datetime, sampled: bool = False) -> str:
+def xray_trace_header(rng: Draws, at: datetime, sampled: bool = False) -> str:
     """An X-Ray ``AWSTraceHeader``: Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0|1."""
     # one draw for both ids: the same bytes as hex_string(rng, 24) then hex_string(rng, 16)
     # (12 and 8 bytes, whole 32-bit words of the generator); this runs once per invocation
-    ids = rng.randbytes(20).hex()
+    ids = rng.getrandbits(160).to_bytes(20, "little").hex()
     return f"Root=1-{int(at.timestamp()):08x}-{ids[:24]};Parent={ids[24:]};Sampled={int(sampled)}"
 
 
@@ -148,7 +184,7 @@ _FIRST_OCTETS = ("3", "13", "18", "34", "35", "44", "52", "54", "63", "72", "98"
 _OCTETS = tuple(str(i) for i in range(256))
 
 
-def ipv4(rng: random.Random) -> str:
+def ipv4(rng: Draws) -> str:
     """A public-looking IPv4 address (never a private or reserved range), from one draw."""
     return ipv4_from_bits(rng.getrandbits(32))
 
@@ -160,9 +196,10 @@ def ipv4_from_bits(bits: int) -> str:
     return f"{first}.{o[bits >> 16 & 255]}.{o[bits >> 8 & 255]}.{o[1 + (bits & 255) % 254]}"
 
 
-def resource_name(rng: random.Random, words: tuple[str, ...], suffix_digits: int = 0) -> str:
+def resource_name(rng: Draws, words: tuple[str, ...], suffix_digits: int = 0) -> str:
     """A lower-case, dash-separated resource name such as ``orders-worker`` or ``photos-7281``."""
     name = f"{pick(rng, words)}-{pick(rng, words)}"
     if suffix_digits:
-        name += f"-{rng.randrange(10 ** (suffix_digits - 1), 10**suffix_digits)}"
+        low = 10 ** (suffix_digits - 1)
+        name += f"-{low + rng.getrandbits(4 * suffix_digits + 8) % (9 * low)}"
     return name

@@ -1,9 +1,9 @@
 """The registry of event sources by id (``SourceRegistry``), and what it knows of a source
 before importing its module (``SourceInfo``).
 
-Kept apart from ``registry`` (``EventSource``, ``Option``), whose dataclasses take about 3 ms
-to create, so that registering every source at pytest's start-up does not need them: only a
-build does. Both names are importable from ``registry`` too.
+Kept apart from ``registry`` (``EventSource``, ``Option``: classes and option checks, two
+regular expressions), so that registering every source at pytest's start-up does not import
+it: only a build does. Both names are importable from ``registry`` too.
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ import builtins
 import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .catalogue import SourceInfo as SourceInfo  # re-exported: see catalogue's docstring
 from .catalogue import SourceRegistry as SourceRegistry
@@ -24,21 +23,72 @@ _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 INVOCATION_TYPES = ("sync", "async", "poll")
 
 
-@dataclass(frozen=True)
-class Option:
+class _Frozen:
+    """An immutable value compared, hashed and shown by its ``_fields``: what
+    ``@dataclass(frozen=True)`` gives, written out because importing ``dataclasses`` (it pulls in
+    ``inspect``) costs the command line ~40 M instructions, a third of its whole run."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _set(self, **values: Any) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({shown})"
+
+
+class Option(_Frozen):
     """One keyword override a source accepts, with AWS's limits for its value.
 
     ``default=None`` means "the builder draws a realistic value from the seed".
     """
 
+    __slots__ = ("choices", "default", "help", "item_type", "maximum", "minimum", "name", "type")
+    _fields = ("name", "type", "help", "default", "choices", "minimum", "maximum", "item_type")
     name: str
-    type: type | tuple[type, ...]
+    type: builtins.type | tuple[builtins.type, ...]
     help: str
-    default: Any = None
-    choices: tuple[Any, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    item_type: builtins.type | tuple[builtins.type, ...] | None = None
+    default: Any
+    choices: tuple[Any, ...] | None
+    minimum: float | None
+    maximum: float | None
+    item_type: builtins.type | tuple[builtins.type, ...] | None
+
+    def __init__(
+        self,
+        name: str,
+        type: builtins.type | tuple[builtins.type, ...],
+        help: str,
+        default: Any = None,
+        choices: tuple[Any, ...] | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        item_type: builtins.type | tuple[builtins.type, ...] | None = None,
+    ) -> None:
+        self._set(
+            name=name, type=type, help=help, default=default, choices=choices,
+            minimum=minimum, maximum=maximum, item_type=item_type,
+        )  # fmt: skip
 
     def check(self, source: str, value: Any) -> Any:
         """``value`` in canonical form, or ``EventConfigError`` saying what is allowed."""
@@ -94,8 +144,9 @@ class Options:
         """Whether the caller passed ``name`` explicitly (even as ``None``)."""
         return name in self._given
 
-    def __getattr__(self, name: str) -> Any:  # only reached for names no option declares
-        raise AttributeError(f"no option {name!r}")
+    if TYPE_CHECKING:  # options are attributes; a real __getattr__ would slow every read
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def common_options(max_count: int | None) -> tuple[Option, ...]:
@@ -114,25 +165,47 @@ def common_options(max_count: int | None) -> tuple[Option, ...]:
     return tuple(opts)
 
 
-@dataclass(frozen=True)
-class EventSource:
+class EventSource(_Frozen):
     """An AWS event source: its id, how AWS invokes Lambda with it, and its builder."""
 
+    __slots__ = (
+        "_defaults", "_plain", "all_options", "builder", "description", "id", "invocation",
+        "marker_argument", "max_count", "options", "service",
+    )  # fmt: skip
+    _fields = ("id", "service", "invocation", "builder", "options", "max_count", "description",
+               "marker_argument")  # fmt: skip
     id: str
     service: str
     invocation: str
     builder: Builder
-    options: tuple[Option, ...] = ()
-    max_count: int | None = None
-    description: str = ""
+    options: tuple[Option, ...]
+    max_count: int | None
+    description: str
     # the option a marker's single positional argument sets: @pytest.mark.scheduled("cron(...)")
-    marker_argument: str | None = None
-    all_options: dict[str, Option] = field(init=False, repr=False, compare=False)
-    _defaults: dict[str, Any] = field(init=False, repr=False, compare=False)
+    marker_argument: str | None
+    all_options: dict[str, Option]
+    _defaults: dict[str, Any]
     # the Options of a build without overrides, per (region, account_id): most builds are that
-    _plain: dict[tuple[str, str], Options] = field(init=False, repr=False, compare=False)
+    _plain: dict[tuple[str, str], Options]
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        id: str,
+        service: str,
+        invocation: str,
+        builder: Builder,
+        options: tuple[Option, ...] = (),
+        max_count: int | None = None,
+        description: str = "",
+        marker_argument: str | None = None,
+    ) -> None:
+        self._set(
+            id=id, service=service, invocation=invocation, builder=builder, options=options,
+            max_count=max_count, description=description, marker_argument=marker_argument,
+        )  # fmt: skip
+        self._check()
+
+    def _check(self) -> None:
         if not _SOURCE_ID.match(self.id):
             raise EventConfigError(
                 f"source id {self.id!r} must be snake_case (letters, digits, underscores)",
@@ -151,14 +224,13 @@ class EventSource:
                 f"options ({', '.join(merged)})",
                 source=self.id,
             )
-        object.__setattr__(self, "all_options", merged)
-        object.__setattr__(self, "_defaults", {o.name: o.default for o in merged.values()})
-        object.__setattr__(self, "_plain", {})
+        self._set(all_options=merged, _defaults={o.name: o.default for o in merged.values()},
+                  _plain={})  # fmt: skip
 
     def resolve(self, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> Options:
         """Validate ``overrides`` against this source's options and fill in the defaults."""
         if not overrides:
-            return self._resolve_plain(defaults["region"], defaults["account_id"])
+            return self.plain_options(defaults["region"], defaults["account_id"])
         values = dict(self._defaults)
         values.update(defaults)
         for name, value in overrides.items():
@@ -174,7 +246,8 @@ class EventSource:
         _check_world(self.id, values)
         return Options(values, frozenset(overrides))
 
-    def _resolve_plain(self, region: str, account_id: str) -> Options:
+    def plain_options(self, region: str, account_id: str) -> Options:
+        """The Options of a build without overrides in this world (made once, then cached)."""
         options = self._plain.get((region, account_id))
         if options is None:
             values = {**self._defaults, "region": region, "account_id": account_id}

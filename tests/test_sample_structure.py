@@ -91,7 +91,11 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
     "snsEvent.json": ("sns", {}, {}),
     "s3Event.json": ("s3", {}, {}),
     "kinesisStreamEvent.json": ("kinesis", {}, {}),
-    "dynamoStreamEvent.json": ("dynamodb", {}, {}),
+    "dynamoStreamEvent.json": (
+        "dynamodb",
+        {"event_name": "MODIFY", "stream_view_type": "NEW_AND_OLD_IMAGES"},
+        {},
+    ),
     "albEvent.json": ("alb", {}, {}),
     "apiGatewayProxyEvent.json": (
         "api_gateway",

@@ -24,7 +24,8 @@ def test_a_run_that_uses_no_fixture_imports_no_builder(pytester):
         def test_unused():
             loaded = {m.removeprefix("pytest_lambda_events.") for m in sys.modules
                       if m.startswith("pytest_lambda_events.")}
-            heavy = {"building", "aws", "context", "events", "world", "flows", "faker_provider"}
+            heavy = {"building", "aws", "context", "events", "world", "flows", "faker_provider",
+                     "registry"}
             assert not loaded & heavy
             assert not {m for m in loaded if m.startswith("sources.") and "._" not in m}
             assert not {m for m in sys.modules if m.split(".")[0] in ("faker", "freezegun")}

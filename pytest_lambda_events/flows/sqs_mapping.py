@@ -284,7 +284,7 @@ class EventSourceMapping:
         count as of now. One draw of random bytes serves all the receipt handles (the same
         bytes as a draw per message: 132 is a whole number of the generator's 32-bit words)."""
         handles = aws.receipt_handles_from(
-            self.harness.rng.randbytes(_RECEIPT_BYTES * len(messages))
+            aws.random_bytes(self.harness.rng, _RECEIPT_BYTES * len(messages))
         )
         arn, region = self.queue.arn, self.harness.region
         return [message.record(handle, arn, region)

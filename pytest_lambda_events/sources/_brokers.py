@@ -8,10 +8,19 @@ import binascii
 import json
 from typing import Any
 
+from .. import aws
 from ..building import MAX_BATCH_PAYLOAD_BYTES, BuildContext
 
 MAX_BATCH = 10_000  # BatchSize maximum of Kafka, MQ and DocumentDB mappings
-_MEASURE_FROM = 100
+MEASURE_FROM = 100  # smaller batches cannot reach 6 MB by default
+POOL_UP_TO = 2  # records whose per-record values come from the context's pool
+
+
+def draws_for(ctx: BuildContext, count: int) -> aws.Draws:
+    """Where a batch's per-record values come from: a small batch's few from the context's
+    pool (seeding ``ctx.rng`` costs more than its whole build), a larger one's from ``ctx.rng``
+    (a tenth of the cost per draw)."""
+    return ctx if count <= POOL_UP_TO else ctx.rng
 
 
 def as_bytes(value: Any) -> bytes:
@@ -51,7 +60,7 @@ def check_batch_bytes(ctx: BuildContext, option: str, payload_bytes: int, count:
 def check_event_size(ctx: BuildContext, event: dict[str, Any], count: int) -> None:
     """The core measures only ``Records`` batches; these sources group records differently, so
     they measure themselves (large batches only: small ones cannot reach 6 MB by default)."""
-    if count < _MEASURE_FROM:
+    if count < MEASURE_FROM:
         return
     size = len(json.dumps(event, separators=(",", ":")))
     if size > MAX_BATCH_PAYLOAD_BYTES:

@@ -5,8 +5,9 @@ templates with path parameters, caller identities, and the payload format 2.0 ev
 from __future__ import annotations
 
 import binascii
+import functools
+import hashlib
 import json
-import random
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from urllib.parse import quote
 
 from .. import aws
 from ..building import BuildContext
-from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS, business_json
+from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS, business_json_from
 from ..registry import Option, Options
 from ..timefmt import clf, epoch_ms
 
@@ -95,6 +96,35 @@ def b64(raw: bytes) -> str:
     return binascii.b2a_base64(raw, newline=False).decode()
 
 
+def uuid4s(draws: aws.Draws, count: int = 1) -> str:
+    """``count`` version-4 UUIDs, concatenated (36 characters each), from one draw of 128 bits
+    each (the event's pool refills every 512 bits: masking whole bytes would cost twice as
+    many)."""
+    if count == 1:
+        return uuid_from(draws.getrandbits(128))
+    bits = draws.getrandbits(128 * count)
+    return "".join([uuid_from(bits >> 128 * i) for i in range(count)])
+
+
+def uuid_from(bits: int) -> str:
+    """A version-4 UUID from the low 128 of ``bits`` (the version and variant overwrite 6)."""
+    h = f"{bits & _MASK_128:032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[bits >> 62 & 3]}{h[17:20]}-{h[20:]}"
+
+
+_MASK_128 = (1 << 128) - 1
+_MASK_280 = (1 << 280) - 1
+# a fixed odd 1,024-bit number: 128 drawn bits times it give 1,152 bits whose every 128-bit
+# slice above the lowest mixes all of them
+_SPREAD = int.from_bytes(hashlib.shake_256(b"pytest-lambda-events/_http/spread").digest(208)) | 1
+
+
+def spread(bits: int) -> int:
+    """1,664 bits that look random from the low 128 of ``bits`` (ids that must differ per
+    event but need not be independent draws: the event's pool costs a hash per 512 bits)."""
+    return (bits & _MASK_128) * _SPREAD >> 128
+
+
 def _uuid_masks(count: int) -> tuple[int, int]:
     """(keep, set) masks turning 36 * count random bytes into the bytes _UUID_TEXT maps onto
     ``count`` version-4 UUIDs: each byte keeps 4 random bits (a hex digit), the variant's 2,
@@ -115,16 +145,60 @@ def _uuid_masks(count: int) -> tuple[int, int]:
 
 
 _UUID_TEXT = bytes(b"0123456789abcdef-".ljust(256, b"0"))
-_UUID_MASKS = (_uuid_masks(1), _uuid_masks(2), _uuid_masks(3), _uuid_masks(4))
+_UUID_KEEP4, _UUID_SET4 = _uuid_masks(4)
 
 
-def uuid4s(rng: random.Random, count: int = 1) -> str:
-    """``count`` (1 to 4) version-4 UUIDs, concatenated (36 characters each), from one draw
-    and one bytes.translate: a few C calls instead of a dozen slices per UUID."""
-    keep, fixed = _UUID_MASKS[count - 1]
-    n = 36 * count
-    raw = (rng.getrandbits(8 * n) & keep | fixed).to_bytes(n, "little")
-    return raw.translate(_UUID_TEXT).decode()
+def four_uuids(wide: int) -> str:
+    """Four version-4 UUIDs, concatenated, from the low 1,152 bits of ``wide`` (a ``spread``):
+    one bytes.translate instead of formatting each."""
+    return (wide & _UUID_KEEP4 | _UUID_SET4).to_bytes(144, "little").translate(_UUID_TEXT).decode()
+
+
+_VARIANT = "89ab"
+
+
+@functools.cache  # one immutable blob, made on first use
+def _noise() -> bytes:
+    return hashlib.shake_256(b"pytest-lambda-events/_http/noise").digest(_NOISE_SIZE)
+
+
+_NOISE_SIZE = 16_384
+
+
+@functools.cache  # the blob as base64 text (URL-safe or not): immutable, made on first use
+def _noise_text(url_safe: bool) -> str:
+    text = binascii.b2a_base64(_noise(), newline=False)
+    return (text.translate(_URL_SAFE) if url_safe else text).decode()
+
+
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def opaque_b64(bits: int, n: int, *, url_safe: bool = False) -> str:
+    """Base64 text (URL-safe unpadded, or standard) of ``n`` bytes that look random, cut from
+    the blob's text: two runs of whole 3-byte groups (their text is that of their bytes) and
+    the remaining 0-2 bytes encoded on their own."""
+    text = _noise_text(url_safe)
+    whole = n // 3
+    half = whole // 2
+    a, b = 4 * (bits & 0x3FF), 4 * (2731 + (bits >> 10 & 0x3FF))
+    out = text[a : a + 4 * half] + text[b : b + 4 * (whole - half)]
+    rest = n - 3 * whole
+    if rest:
+        tail = binascii.b2a_base64(
+            (bits >> 20 & 0xFFFF).to_bytes(2, "little")[:rest], newline=False
+        )
+        out += tail.translate(_URL_SAFE).rstrip(b"=").decode() if url_safe else tail.decode()
+    return out
+
+
+def opaque(bits: int, n: int) -> bytes:
+    """``n`` (at most 8,192) bytes that look random, for long blobs nobody decodes (signatures,
+    session tokens): two slices of a fixed random blob at offsets from 24 of ``bits``. Drawing
+    them from the event's pool would cost a hash per 64 bytes."""
+    noise, half = _noise(), n // 2
+    a, b = bits & 0xFFF, 8192 + (bits >> 12 & 0xFFF)
+    return noise[a : a + half] + noise[b : b + n - half]
 
 
 def utc_iso(t: datetime) -> str:
@@ -349,7 +423,7 @@ class Request:
 
 
 def draw_method(ctx: BuildContext) -> str:
-    return METHOD_WEIGHTS[int(ctx.rng.random() * len(METHOD_WEIGHTS))]
+    return METHOD_BY_BYTE[ctx.getrandbits(8)]
 
 
 def dns_suffix(partition: str) -> str:
@@ -387,7 +461,7 @@ def check_stage(ctx: BuildContext, stage: str, *, allow_default: bool) -> str:
 
 def check_api_id(ctx: BuildContext, api_id: str | None) -> str:
     if api_id is None:
-        return aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
+        return aws.chars(ctx, 10, aws.LOWER_DIGITS)
     if not _API_ID.match(api_id):
         ctx.fail("api_id", f"{api_id!r} is not an API id: 10 lower-case letters or digits")
     return api_id
@@ -401,16 +475,25 @@ def check_string_map(ctx: BuildContext, option: str, values: Mapping[Any, Any]) 
     return dict(values)
 
 
-def apigw_id(ctx: BuildContext) -> str:
-    """An id of the ``JKJaXmPLvHcESHA=`` kind (HTTP API requestId, REST extendedRequestId)."""
-    raw = ctx.rng.getrandbits(88).to_bytes(11, "little")
+def apigw_id(ctx: BuildContext, bits: int | None = None) -> str:
+    """An id of the ``JKJaXmPLvHcESHA=`` kind (HTTP API requestId, REST extendedRequestId), from
+    88 random ``bits`` (drawn here when not given)."""
+    if bits is None:
+        bits = ctx.getrandbits(88)
+    raw = (bits & _MASK_88).to_bytes(11, "little")
     return aws.b64url(raw) + "="  # 11 bytes: 15 characters and one pad
 
 
-def trace_header(ctx: BuildContext) -> str:
-    """``X-Amzn-Trace-Id`` as a front door adds it: Root=1-<epoch seconds hex>-<24 hex>."""
-    ids = ctx.rng.getrandbits(96).to_bytes(12, "little").hex()
-    return f"Root=1-{int(ctx.time.timestamp()):08x}-{ids}"
+def trace_header(ctx: BuildContext, bits: int | None = None) -> str:
+    """``X-Amzn-Trace-Id`` as a front door adds it: Root=1-<epoch seconds hex>-<24 hex> (from
+    96 random ``bits``, drawn here when not given)."""
+    if bits is None:
+        bits = ctx.getrandbits(96)
+    return f"Root=1-{int(ctx.time.timestamp()):08x}-{bits & _MASK_96:024x}"
+
+
+_MASK_96 = (1 << 96) - 1
+_MASK_88 = (1 << 88) - 1
 
 
 # --- the client request -------------------------------------------------------------------
@@ -425,12 +508,13 @@ def build_request(
     body_limit: tuple[int, str],
     edge: bool = False,
     default_query: list[tuple[str, str]] | None = None,
+    dice: int | None = None,
 ) -> Request:
     """The client's request from the options: user headers over realistic defaults.
-    ``default_query`` replaces the query string drawn for a GET when none is given."""
-    rng = ctx.rng
-    # the request's small random choices, a few bits each, from one draw (see _DICE)
-    dice = rng.getrandbits(96)
+    ``default_query`` replaces the query string drawn for a GET when none is given; ``dice``
+    are the DICE_BITS of its small choices when the caller drew them with its own."""
+    if dice is None:  # the request's small random choices, a few bits each (see _DICE)
+        dice = ctx.getrandbits(DICE_BITS)
     user = _user_headers(ctx, o.headers) if o.headers else {}
     if o.query is not None:
         query = _query(ctx, o.query)
@@ -453,7 +537,8 @@ def build_request(
     if o.body is not None:
         body, was_bytes = _given_body(ctx, o.body, body_limit)
     elif method in _BODY_METHODS and not o.given("body"):  # (body=None: none)
-        body, was_bytes = business_json(rng).encode(), False
+        # 128 bits, twice: all business_json_from reads but a user id's (upper) half
+        body, was_bytes = business_json_from(ctx.getrandbits(128) * _TWICE).encode(), False
     else:
         body, was_bytes = None, False
     if user or o.body is not None:
@@ -468,7 +553,7 @@ def build_request(
         _add_cookies(req, _given_cookies(ctx, o.cookies))
     elif kind == "browser" and dice >> 40 & 7 < 3 and user.get("cookie", True):  # 3 in 8
         theme = "dark" if dice >> 43 & 1 else "light"
-        _add_cookies(req, [f"session_id={aws.hex_string(rng, 32)}", f"theme={theme}"])
+        _add_cookies(req, [f"session_id={ctx.getrandbits(128):032x}", f"theme={theme}"])
     if kind == "browser":
         headers["accept"] = "application/json, text/plain, */*"
         headers["accept-encoding"] = "gzip, deflate, br"
@@ -494,14 +579,23 @@ def build_request(
 # _DICE, the bits of build_request's one draw: 0-31 the client address, 32-39 the user agent,
 # 40-42 whether a browser sends cookies, 43 its theme cookie, 44-47 its Accept-Language, 48
 # whether a GET has a query string, 49-95 the query string's parameters and values.
+DICE_BITS = 96
+_TWICE = (1 << 128) + 1
 
 _LANGUAGES = ("en-US,en;q=0.9", "de-DE,de;q=0.8", "fr-FR")
 
 
 def add_forwarding(
-    ctx: BuildContext, req: Request, host: str, *, proto: str = "https", port: int = 443
+    ctx: BuildContext,
+    req: Request,
+    host: str,
+    *,
+    proto: str = "https",
+    port: int = 443,
+    trace_bits: int | None = None,
 ) -> None:
-    """The headers every front door adds: Host, X-Forwarded-*, X-Amzn-Trace-Id."""
+    """The headers every front door adds: Host, X-Forwarded-*, X-Amzn-Trace-Id (its 96 random
+    bits ``trace_bits`` when the caller drew them)."""
     given_host = req.header("host") if req.user else None
     if given_host is not None and given_host.lower() != host:
         ctx.fail(
@@ -512,7 +606,7 @@ def add_forwarding(
     req.add_defaults(
         {
             "host": host,
-            "x-amzn-trace-id": trace_header(ctx),
+            "x-amzn-trace-id": trace_header(ctx, trace_bits),
             "x-forwarded-for": req.source_ip,
             "x-forwarded-port": "443" if port == 443 else str(port),
             "x-forwarded-proto": proto,
@@ -700,7 +794,7 @@ def _user_agent(
         )
     agent = o.user_agent or header
     if agent is None:
-        return USER_AGENTS[int(ctx.rng.random() * len(USER_AGENTS))]
+        return USER_AGENTS[int(ctx.random() * len(USER_AGENTS))]
     return agent, "browser" if agent.startswith("Mozilla/") else "cli"
 
 
@@ -849,12 +943,18 @@ def match_template(segments: list[tuple[str, bool, bool]], path: str) -> dict[st
 
 
 def resolve_route(
-    ctx: BuildContext, o: Options, option: str, template: str | None, method: str
+    ctx: BuildContext,
+    o: Options,
+    option: str,
+    template: str | None,
+    method: str,
+    bits: int | None = None,
 ) -> Route:
     """Template, path and path parameters agreeing with each other; whatever is not given is
-    derived from the rest (greedy ``{proxy+}`` catches a bare path) or drawn from the seed."""
+    derived from the rest (greedy ``{proxy+}`` catches a bare path) or drawn from the seed
+    (``bits``: a random route's ROUTE_BITS, when the caller drew them)."""
     if template is None and o.path is None and not o.path_parameters:
-        return random_route(ctx, method)
+        return random_route(ctx, method, bits)
     path = check_path(ctx, o.path) if o.path is not None else None
     given = check_string_map(ctx, "path_parameters", o.path_parameters or {})
     if template is not None:
@@ -902,9 +1002,10 @@ _ROUTE_SHAPES = {
 _ANY_SHAPE = by_byte((0, 1, 2, 3))
 
 
-def random_route(ctx: BuildContext, method: str) -> Route:
-    """A REST-style route fitting the method: collections for POST, items for PUT/PATCH/DELETE."""
-    shape, noun, key, item, sub = _draw_route(ctx.rng, method)
+def random_route(ctx: BuildContext, method: str, bits: int | None = None) -> Route:
+    """A REST-style route fitting the method: collections for POST, items for PUT/PATCH/DELETE
+    (``bits``: ROUTE_BITS the caller drew with its own, else drawn here)."""
+    shape, noun, key, item, sub = _draw_route(ctx, method, bits)
     if shape == 0:
         return Route(f"/{noun}", f"/{noun}", {})
     if shape == 1:
@@ -915,9 +1016,9 @@ def random_route(ctx: BuildContext, method: str) -> Route:
     return Route("/{proxy+}", f"/{rest}", {"proxy": rest})
 
 
-def random_path(ctx: BuildContext, method: str) -> str:
+def random_path(ctx: BuildContext, method: str, bits: int | None = None) -> str:
     """The path of a ``random_route``, for sources that have no route template."""
-    shape, noun, _, item, sub = _draw_route(ctx.rng, method)
+    shape, noun, _, item, sub = _draw_route(ctx, method, bits)
     if shape == 0:
         return f"/{noun}"
     if shape == 2:
@@ -925,15 +1026,20 @@ def random_path(ctx: BuildContext, method: str) -> str:
     return f"/{noun}/{item}"
 
 
-def _draw_route(rng: random.Random, method: str) -> tuple[int, str, str, str, str]:
-    """(shape, collection, item parameter name, item id, sub-collection) from one draw."""
-    bits = rng.getrandbits(64)
+ROUTE_BITS = 56
+
+
+def _draw_route(ctx: BuildContext, method: str, bits: int | None) -> tuple[int, str, str, str, str]:
+    """(shape, collection, item parameter name, item id, sub-collection) from ROUTE_BITS (and
+    128 more for an item's UUID)."""
+    if bits is None:
+        bits = ctx.getrandbits(ROUTE_BITS)
     noun, key = _NOUN_KEYS[bits & 255]
     shape = _ROUTE_SHAPES.get(method, _ANY_SHAPE)[bits >> 8 & 255]
     if shape == 0:
         return 0, noun, key, "", ""
-    item = uuid4s(rng) if bits >> 16 & 1 else str(1 + (bits >> 17 & 0xFFFFFF) % 99999)
-    return shape, noun, key, item, NOUN_BY_BYTE[bits >> 48 & 255]
+    item = uuid4s(ctx) if bits >> 16 & 1 else str(1 + (bits >> 17 & 0xFFFFFF) % 99999)
+    return shape, noun, key, item, NOUN_BY_BYTE[bits >> 41 & 255]
 
 
 def _fill(ctx: BuildContext, segments: list[tuple[str, bool, bool]], given: dict[str, str]) -> str:
@@ -944,8 +1050,8 @@ def _fill(ctx: BuildContext, segments: list[tuple[str, bool, bool]], given: dict
         elif text in given:
             parts.append(given[text])
         else:
-            value = str(1 + int(ctx.rng.random() * 99999))
-            parts.append(f"{aws.pick(ctx.rng, NOUNS)}/{value}" if greedy else value)
+            value = str(1 + int(ctx.random() * 99999))
+            parts.append(f"{aws.pick(ctx, NOUNS)}/{value}" if greedy else value)
     return "/" + "/".join(parts)
 
 
@@ -958,7 +1064,7 @@ def _route_for_parameters(ctx: BuildContext, given: dict[str, str]) -> Route:
                 "path_parameters",
                 f"{name}={value!r}: only the last (greedy) parameter may hold '/'",
             )
-        noun = aws.pick(ctx.rng, NOUNS)
+        noun = aws.pick(ctx, NOUNS)
         greedy = "+" if "/" in value else ""
         parts_t.append(f"{noun}/{{{name}{greedy}}}")
         parts_p.append(f"{noun}/{value}")
@@ -1002,13 +1108,15 @@ def token_claims(
     """(claims, JWT) of a Cognito user-pool token issued before the request, ``given`` claims
     over the drawn ones. Drawn claims are written as JSON directly: json.dumps of them costs
     more than the rest of the token."""
-    rng = ctx.rng
-    u = uuid4s(rng, 4)
+    # one draw of 185 bits: 128 spread over the ids (see spread), the times (33), the name (24)
+    b = ctx.getrandbits(185)
+    wide = spread(b)
+    u = four_uuids(wide)
     sub, origin_jti, event_id, jti = u[:36], u[36:72], u[72:108], u[108:]
-    bits = rng.getrandbits(64)
-    issued = int(ctx.time.timestamp()) - 60 - (bits & 0xFFFF) % 3000
-    auth_time = issued - (bits >> 16 & 0x1FFFF) % 86400
-    raw = rng.getrandbits(280).to_bytes(35, "little")  # the app client id, the pool id's suffix
+    b >>= 128
+    issued = int(ctx.time.timestamp()) - 60 - (b & 0xFFFF) % 3000
+    auth_time = issued - (b >> 16 & 0x1FFFF) % 86400
+    raw = (wide >> 1152 & _MASK_280).to_bytes(35, "little")  # the app client id, the pool's
     client_id = raw[:26].translate(LOWER_DIGITS).decode()
     iss = (
         f"https://cognito-idp.{ctx.region}.amazonaws.com/"
@@ -1020,17 +1128,30 @@ def token_claims(
                   "scope": "openid email profile", "username": sub, "origin_jti": origin_jti,
                   "event_id": event_id, "token_use": "access", "auth_time": auth_time,
                   "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
+        payload = (
+            f'{{"sub":"{sub}","iss":"{iss}","client_id":"{client_id}",'
+            f'"scope":"openid email profile","username":"{sub}","origin_jti":"{origin_jti}",'
+            f'"event_id":"{event_id}","token_use":"access","auth_time":{auth_time},'
+            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
+        )
     else:
-        first = FIRST_NAMES[(bits >> 33 & 255) % len(FIRST_NAMES)].lower()
-        last = LAST_NAMES[(bits >> 41 & 255) % len(LAST_NAMES)].lower()
-        email = f"{first}.{last}@{DOMAINS[(bits >> 49 & 255) % len(DOMAINS)]}"
+        first = FIRST_NAMES[(b >> 33 & 255) % len(FIRST_NAMES)].lower()
+        last = LAST_NAMES[(b >> 41 & 255) % len(LAST_NAMES)].lower()
+        email = f"{first}.{last}@{DOMAINS[(b >> 49 & 255) % len(DOMAINS)]}"
         claims = {"sub": sub, "iss": iss, "aud": client_id, "email_verified": True,
                   "cognito:username": sub, "email": email, "origin_jti": origin_jti,
                   "event_id": event_id, "token_use": "id", "auth_time": auth_time,
                   "iat": issued, "exp": issued + 3600, "jti": jti}  # fmt: skip
+        payload = (
+            f'{{"sub":"{sub}","iss":"{iss}","aud":"{client_id}","email_verified":true,'
+            f'"cognito:username":"{sub}","email":"{email}","origin_jti":"{origin_jti}",'
+            f'"event_id":"{event_id}","token_use":"id","auth_time":{auth_time},'
+            f'"iat":{issued},"exp":{issued + 3600},"jti":"{jti}"}}'
+        )
     if given:
         claims.update(given)
-    return claims, jwt_token(ctx, claims)
+        payload = _COMPACT_JSON(claims)
+    return claims, _jwt(ctx, payload)
 
 
 def stringify(value: Any, *, list_style: str) -> str:
@@ -1046,12 +1167,13 @@ def stringify(value: Any, *, list_style: str) -> str:
 
 def iam_caller(ctx: BuildContext) -> dict[str, Any]:
     """A SigV4 caller using a role session's temporary credentials, in this account."""
-    rng = ctx.rng
-    role = f"{aws.pick(rng, NOUNS)}-client-role"
-    session = f"{aws.pick(rng, _SESSIONS)}-{rng.randbytes(4).hex()}"
-    caller = f"AROA{aws.chars(rng, 17, aws.UPPER_DIGITS)}:{session}"  # the role's unique id
+    b = ctx.getrandbits(304)  # role 8, session 8 + 32, unique id 17 bytes, access key 16
+    role = f"{NOUN_BY_BYTE[b & 255]}-client-role"
+    session = f"{_SESSIONS[(b >> 8 & 255) % len(_SESSIONS)]}-{b >> 16 & 0xFFFFFFFF:08x}"
+    ids = (b >> 48).to_bytes(33, "little").translate(_UPPER_DIGITS).decode()
+    caller = f"AROA{ids[:17]}:{session}"  # the role's unique id
     return {
-        "accessKey": "ASIA" + aws.chars(rng, 16, aws.UPPER_DIGITS),  # temporary credentials
+        "accessKey": "ASIA" + ids[17:],  # temporary credentials
         "accountId": ctx.account_id,
         "callerId": caller,
         "cognitoIdentity": None,
@@ -1061,6 +1183,7 @@ def iam_caller(ctx: BuildContext) -> dict[str, Any]:
     }
 
 
+_UPPER_DIGITS = aws.byte_table(aws.UPPER_DIGITS)
 _SESSIONS = ("botocore-session", "ci-deploy", "app-session")
 
 
@@ -1162,10 +1285,17 @@ def amz_date(t: datetime) -> str:
 def jwt_token(ctx: BuildContext, claims: Mapping[str, Any]) -> str:
     """A JWT whose payload decodes to ``claims``, signed by a random RS256 key (nobody verifies
     it)."""
-    payload = _COMPACT_JSON(dict(claims))
-    raw = ctx.rng.getrandbits(2304).to_bytes(288, "little")  # the key id and the signature
-    header = f'{{"kid":"{b64(raw[:32])}","alg":"RS256"}}'  # base64 needs no escaping
-    return f"{aws.b64url(header.encode())}.{aws.b64url(payload.encode())}.{aws.b64url(raw[32:])}"
+    return _jwt(ctx, _COMPACT_JSON(dict(claims)))
+
+
+def _jwt(ctx: BuildContext, payload: str) -> str:
+    """A JWT of the JSON text ``payload``: a random key id and a 256-byte signature."""
+    bits = ctx.getrandbits(48)  # the offsets of the signature and of the key id
+    header = f'{{"kid":"{b64(opaque(bits >> 24, 32))}","alg":"RS256"}}'
+    return (
+        f"{aws.b64url(header.encode())}.{aws.b64url(payload.encode())}."
+        f"{opaque_b64(bits, 256, url_safe=True)}"
+    )
 
 
 def sigv4_headers(
@@ -1173,21 +1303,26 @@ def sigv4_headers(
 ) -> list[tuple[str, str]]:
     """What a SigV4-signing client sends: X-Amz-Date a moment before the request, the session
     token of temporary (ASIA) keys, and the Authorization header naming both."""
-    rng = ctx.rng
-    signed_at = amz_date(ctx.time - timedelta(milliseconds=int(rng.random() * 1500)))
+    bits = ctx.getrandbits(291)  # the signature (256), the token's offsets (24), the delay
+    delay = (bits >> 280) % 1500
+    signed_at = amz_date(ctx.time - timedelta(milliseconds=delay))
     key = str(caller.get("accessKey") or "")
     headers = [("X-Amz-Date", signed_at)]
     if key.startswith("ASIA"):
-        headers.append(("X-Amz-Security-Token", "IQoJb3JpZ2luX2Vj" + b64(rng.randbytes(600))))
+        token = "IQoJb3JpZ2luX2Vj" + opaque_b64(bits >> 256, 600)
+        headers.append(("X-Amz-Security-Token", token))
     scope = f"{signed_at[:8]}/{ctx.region}/{service}/aws4_request"
     headers.append(
         (
             "Authorization",
             f"AWS4-HMAC-SHA256 Credential={key}/{scope}, "
-            f"SignedHeaders={';'.join(signed)}, Signature={rng.randbytes(32).hex()}",
+            f"SignedHeaders={';'.join(signed)}, Signature={bits & _MASK_256:064x}",
         )
     )
     return headers
+
+
+_MASK_256 = (1 << 256) - 1
 
 
 def java_date(epoch_s: int) -> str:
@@ -1206,3 +1341,131 @@ def http_date(t: datetime) -> str:
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# --- default fast paths -------------------------------------------------------------------
+# A build given no request options (most builds) writes its event directly from bits its
+# builder drew at once: headers as one dict already in the order AWS lists them, no Request,
+# no sorting pass. What they make has the shape and odds of build_request + add_forwarding.
+
+
+def random_path_from(method: str, bits: int, item_bits: int) -> str:
+    """``random_path`` from ROUTE_BITS and 128 more for an item's UUID, all drawn by the
+    caller."""
+    noun = NOUN_BY_BYTE[bits & 255]  # (the noun _NOUN_KEYS pairs with its item's key)
+    shape = _ROUTE_SHAPES.get(method, _ANY_SHAPE)[bits >> 8 & 255]
+    if shape == 0:
+        return f"/{noun}"
+    item = uuid_from(item_bits) if bits >> 16 & 1 else str(1 + (bits >> 17 & 0xFFFFFF) % 99999)
+    if shape == 2:
+        return f"/{noun}/{item}/{NOUN_BY_BYTE[bits >> 41 & 255]}"
+    return f"/{noun}/{item}"
+
+
+def random_route_from(method: str, bits: int, item_bits: int) -> Route:
+    """``random_route`` from ROUTE_BITS and 128 more for an item's UUID, all drawn by the
+    caller."""
+    noun, key = _NOUN_KEYS[bits & 255]
+    shape = _ROUTE_SHAPES.get(method, _ANY_SHAPE)[bits >> 8 & 255]
+    if shape == 0:
+        return Route(f"/{noun}", f"/{noun}", {})
+    item = uuid_from(item_bits) if bits >> 16 & 1 else str(1 + (bits >> 17 & 0xFFFFFF) % 99999)
+    if shape == 1:
+        return Route(f"/{noun}/{{{key}}}", f"/{noun}/{item}", {key: item})
+    if shape == 2:
+        sub = NOUN_BY_BYTE[bits >> 41 & 255]
+        return Route(f"/{noun}/{{{key}}}/{sub}", f"/{noun}/{item}/{sub}", {key: item})
+    rest = f"{noun}/{item}"
+    return Route("/{proxy+}", f"/{rest}", {"proxy": rest})
+
+
+def client_from(
+    dice: int, session_bits: int, *, named: bool = False
+) -> tuple[str, str, dict[str, str], str | None]:
+    """What ``build_request`` draws for a client given no options, from its DICE_BITS and 128
+    more for a session cookie: (address, User-Agent, a new dict of the Accept headers, lower-
+    case names unless ``named``, the Cookie header or None)."""
+    agent, kind = USER_AGENTS[(dice >> 32 & 255) % len(USER_AGENTS)]
+    address = aws.ipv4_from_bits(dice & 0xFFFFFFFF)
+    if kind != "browser":
+        if named:
+            return address, agent, {"Accept": "*/*", "Accept-Encoding": "gzip, deflate"}, None
+        return address, agent, {"accept": "*/*", "accept-encoding": "gzip, deflate"}, None
+    language = _LANGUAGES[(dice >> 44 & 15) % len(_LANGUAGES)]
+    cookie = None
+    if dice >> 40 & 7 < 3:  # 3 in 8
+        theme = "dark" if dice >> 43 & 1 else "light"
+        cookie = f"session_id={session_bits & _MASK_128:032x}; theme={theme}"
+    if named:
+        accept = {
+            "Accept": "application/json, text/plain, */*",
+            "Accept-Encoding": "gzip, deflate, br",
+            "Accept-Language": language,
+        }
+    else:
+        accept = {
+            "accept": "application/json, text/plain, */*",
+            "accept-encoding": "gzip, deflate, br",
+            "accept-language": language,
+        }
+    return address, agent, accept, cookie
+
+
+def drawn_query(
+    method: str, dice: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]] | None:
+    """The query string ``build_request`` draws when given none (decoded pairs, pairs as
+    sent), from its DICE_BITS: half of the GETs have one."""
+    if method == "GET" and dice >> 48 & 1:
+        return _default_query(dice >> 49)
+    return None
+
+
+def body_from(method: str, bits: int) -> str | None:
+    """The JSON body ``build_request`` draws for a POST, PUT or PATCH, from 256 random bits."""
+    if method in _BODY_METHODS:
+        return business_json_from(bits & _MASK_256)
+    return None
+
+
+def access_token_jwt(ctx: BuildContext, bits: int | None = None) -> str:
+    """``token_claims(ctx, access_token=True)[1]`` without the claims dict nobody reads (an
+    Authorization header's bearer token), from JWT_BITS random ``bits`` (drawn here when not
+    given)."""
+    if bits is None:
+        bits = ctx.getrandbits(JWT_BITS)
+    b = bits & _MASK_161  # 128 spread over the ids (see spread), the times (33)
+    wide = spread(b)
+    u = four_uuids(wide)
+    sub = u[:36]
+    b >>= 128
+    issued = ctx.time_ms // 1000 - 60 - (b & 0xFFFF) % 3000
+    raw = (wide >> 1152 & _MASK_280).to_bytes(35, "little")  # the app client id, the pool's
+    region = ctx.region
+    payload = (
+        f'{{"sub":"{sub}","iss":"https://cognito-idp.{region}.amazonaws.com/{region}_'
+        f'{raw[26:].translate(ALNUM).decode()}","client_id":"'
+        f'{raw[:26].translate(LOWER_DIGITS).decode()}","scope":"openid email profile",'
+        f'"username":"{sub}","origin_jti":"{u[36:72]}","event_id":"{u[72:108]}",'
+        f'"token_use":"access","auth_time":{issued - (b >> 16 & 0x1FFFF) % 86400},'
+        f'"iat":{issued},"exp":{issued + 3600},"jti":"{u[108:]}"}}'
+    )
+    bits >>= 161  # the key id (8) and the signature's offsets (26)
+    return (
+        f"{_jwt_headers()[bits & 255]}.{aws.b64url(payload.encode())}."
+        f"{opaque_b64(bits >> 8, 256, url_safe=True)}"
+    )
+
+
+@functools.cache  # 256 immutable texts, made on first use
+def _jwt_headers() -> tuple[str, ...]:
+    """The encoded JWT headers of 256 signing keys (a user pool has a few: one per token is
+    more than enough variety), so that a token encodes only its payload."""
+    return tuple(
+        aws.b64url(f'{{"kid":"{b64(opaque(i * 16 | i << 16, 32))}","alg":"RS256"}}'.encode())
+        for i in range(256)
+    )
+
+
+JWT_BITS = 195
+_MASK_161 = (1 << 161) - 1

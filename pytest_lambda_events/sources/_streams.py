@@ -79,7 +79,7 @@ def tumbling_window(ctx: BuildContext, o: Options) -> Window | None:
 def _time_in(ctx: BuildContext, window: Window, final: bool) -> datetime:
     """An invoke time for a pinned window: just after it closes for the final invoke, else
     while it is open (at least a second in, so that records have arrived)."""
-    r = ctx.rng.random
+    r = ctx.random  # one or two draws: the pool, not ctx.rng
     if final:
         return _dt(window.end) + timedelta(milliseconds=100 + int(r() * 900))
     open_ms = (window.end - window.start - 1) * 1000
@@ -108,7 +108,7 @@ def _pinned_window(ctx: BuildContext, o: Options) -> Window | None:
                 f"({seconds} s); pass one or make them agree",
             )
         return Window(int(start.timestamp()), int(end.timestamp()))
-    length = length or _WINDOW_LENGTHS[int(ctx.rng.random() * len(_WINDOW_LENGTHS))]
+    length = length or _WINDOW_LENGTHS[int(ctx.random() * len(_WINDOW_LENGTHS))]
     if start is not None:
         return Window(int(start.timestamp()), int(start.timestamp()) + length)
     return Window(int(end.timestamp()) - length, int(end.timestamp()))
@@ -125,19 +125,31 @@ def _window_at(ctx: BuildContext, o: Options) -> Window:
     return Window(last - last % length, last - last % length + length)
 
 
-def arrival_times_ms(ctx: BuildContext, count: int, window: Window | None) -> list[int]:
+ARRIVAL_BITS = 40  # what ``arrival_times_ms`` draws for a one-record batch
+
+
+def arrival_times_ms(
+    ctx: BuildContext, count: int, window: Window | None, bits: int | None = None
+) -> list[int]:
     """Non-decreasing epoch-ms arrival times of ``count`` records read from one shard, all
-    before the event time (and inside the window when there is one)."""
+    before the event time (and inside the window when there is one). A one-record batch takes
+    ``ARRIVAL_BITS`` bits (``bits``, or drawn from the context's pool: no ``ctx.rng``)."""
+    if count == 1:
+        b = ctx.getrandbits(ARRIVAL_BITS) if bits is None else bits
+        newest = epoch_ms(ctx.time) - 150 - (b & 0xFFF) % 1200  # poll and invoke latency
+        if window is None:
+            return [newest - (b >> 12) % 31]
+        oldest = window.start * 1000
+        newest = max(oldest, min(newest, window.end * 1000 - 1))
+        return [oldest + (b >> 12 & 0xFFFFFFF) % (newest - oldest + 1)]
     r = ctx.rng.random
-    newest = epoch_ms(ctx.time) - 150 - int(r() * 1200)  # poll and invoke latency
+    newest = epoch_ms(ctx.time) - 150 - int(r() * 1200)
     if window is None:
         oldest = newest - int(count * (1 + r() * 30))
     else:
         oldest = window.start * 1000
         newest = max(oldest, min(newest, window.end * 1000 - 1))
     span = newest - oldest + 1
-    if count == 1:
-        return [oldest + int(r() * span)]
     return sorted([oldest + int(r() * span) for _ in range(count)])
 
 

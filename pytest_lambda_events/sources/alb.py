@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Any
 
 from .. import aws
@@ -15,11 +16,34 @@ from . import _http
 BODY_LIMIT = (1_048_576, "a load balancer sends Lambda targets at most 1 MB (1,048,576 bytes)")
 _TARGET_GROUP = re.compile(r"^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
 _TARGET_GROUP_ARN = re.compile(r"^targetgroup/([^/]+)/[0-9a-f]{16}$")
+_DRAW = 136 + _http.ROUTE_BITS + _http.DICE_BITS + 96
+# the options of the request: when none is set, the event is written directly (_default_alb)
+_REQUEST = attrgetter(
+    "method", "path", "query", "headers", "cookies", "body", "source_ip", "user_agent",
+    "target_group_name", "target_group_arn", "domain_name",
+)  # fmt: skip
+_NONE = (None,) * 11
+_MASK_96 = (1 << 96) - 1
+
+
+def _target_group_arn(ctx: BuildContext, group: str, id_bits: int) -> str:
+    """The target group's ARN, its 16-hex-digit id from the low 64 of ``id_bits``."""
+    return (
+        f"arn:{ctx.partition}:elasticloadbalancing:{ctx.region}:{ctx.account_id}:"
+        f"targetgroup/{group}/{id_bits & 0xFFFFFFFFFFFFFFFF:016x}"
+    )
+
+
+def _event_start(arn: str, method: str, path: str) -> dict[str, Any]:
+    return {"requestContext": {"elb": {"targetGroupArn": arn}}, "httpMethod": method, "path": path}
 
 
 def build_alb(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    rng = ctx.rng
-    bits = rng.getrandbits(72)  # the load balancer's own small choices, a few bits each
+    if _REQUEST(o) == _NONE and not o.given("query") and not o.given("body"):
+        return _default_alb(ctx, o.multi_value_headers)
+    # one draw: the load balancer's own small choices (72 bits), the target group id (64), the
+    # route's, the request's and the trace id's bits
+    bits = ctx.getrandbits(_DRAW)
     given_arn = _check_target_group_arn(ctx, o) if o.target_group_arn is not None else None
     if o.target_group_name is None:
         group = f"{_http.NOUN_BY_BYTE[bits & 255]}-lambda-tg"
@@ -33,23 +57,19 @@ def build_alb(ctx: BuildContext, o: Options) -> dict[str, Any]:
             f"{nouns[bits >> 8 & 255]}-{nouns[bits >> 16 & 255]}-alb-{number}"
             f".{ctx.region}.elb.{_http.dns_suffix(ctx.partition)}"
         )
-    method = o.method or _http.METHOD_BY_BYTE[bits >> 64]
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
-    req = _http.build_request(ctx, o, method, path, body_limit=BODY_LIMIT)
+    method = o.method or _http.METHOD_BY_BYTE[bits >> 64 & 255]
+    route_bits = bits >> 136
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method, route_bits)
+    dice = route_bits >> _http.ROUTE_BITS
+    req = _http.build_request(ctx, o, method, path, body_limit=BODY_LIMIT, dice=dice)
+    trace = dice >> _http.DICE_BITS
     if bits >> 60 & 15 < 11:  # 11 in 16 listeners are HTTPS
-        _http.add_forwarding(ctx, req, host)
+        _http.add_forwarding(ctx, req, host, trace_bits=trace)
     else:
-        _http.add_forwarding(ctx, req, host, proto="http", port=80)
+        _http.add_forwarding(ctx, req, host, proto="http", port=80, trace_bits=trace)
     encoded = req.body is not None and _http.text_rule_base64(req)
-    arn = given_arn or (
-        f"arn:{ctx.partition}:elasticloadbalancing:{ctx.region}:{ctx.account_id}:"
-        f"targetgroup/{group}/{aws.hex_string(rng, 16)}"
-    )
-    event: dict[str, Any] = {
-        "requestContext": {"elb": {"targetGroupArn": arn}},
-        "httpMethod": method,
-        "path": path,
-    }
+    arn = given_arn or _target_group_arn(ctx, group, bits >> 72)
+    event = _event_start(arn, method, path)
     # ALB passes the query string on as received: still percent-encoded.
     query = _http.grouped(req.wire_query) if req.wire_query else {}
     if o.multi_value_headers:
@@ -60,6 +80,53 @@ def build_alb(ctx: BuildContext, o: Options) -> dict[str, Any]:
         event["headers"] = req.lower_last()
     event["body"] = "" if req.body is None else _http.body_text(ctx, req, encoded)
     event["isBase64Encoded"] = encoded
+    return event
+
+
+def _default_alb(ctx: BuildContext, multi: bool) -> dict[str, Any]:
+    """``build_alb`` given no request options: the same event, written directly."""
+    # one draw of 352 bits, within the pool's first block: the load balancer's small choices
+    # (72), the route's (56), the request's (96), and 128 spread over the target group id (64),
+    # the trace id (96), an item's UUID (128), the body (256) and a session cookie (128)
+    bits = ctx.getrandbits(352)
+    wide = _http.spread(bits >> 224)
+    nouns = _http.NOUN_BY_BYTE
+    method = _http.METHOD_BY_BYTE[bits >> 64 & 255]
+    path = _http.random_path_from(method, bits >> 72, wide >> 160)
+    dice = bits >> 128
+    address, agent, headers, cookie = _http.client_from(dice, wide >> 544)
+    body = _http.body_from(method, wide >> 288)
+    if body is not None:
+        headers["content-length"] = str(len(body.encode()))
+        headers["content-type"] = "application/json"
+    if cookie is not None:
+        headers["cookie"] = cookie
+    number = 1_000_000_000 + (bits >> 24 & 0xFFFFFFFFF) % 9_000_000_000
+    headers["host"] = (
+        f"{nouns[bits >> 8 & 255]}-{nouns[bits >> 16 & 255]}-alb-{number}"
+        f".{ctx.region}.elb.{_http.dns_suffix(ctx.partition)}"
+    )
+    headers["user-agent"] = agent
+    headers["x-amzn-trace-id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide >> 64 & _MASK_96:024x}"
+    headers["x-forwarded-for"] = address
+    if bits >> 60 & 15 < 11:  # 11 in 16 listeners are HTTPS
+        headers["x-forwarded-port"] = "443"
+        headers["x-forwarded-proto"] = "https"
+    else:
+        headers["x-forwarded-port"] = "80"
+        headers["x-forwarded-proto"] = "http"
+    event = _event_start(
+        _target_group_arn(ctx, f"{nouns[bits & 255]}-lambda-tg", wide), method, path
+    )
+    query = _http.drawn_query(method, dice)
+    if multi:
+        event["multiValueQueryStringParameters"] = _http.grouped(query[1]) if query else {}
+        event["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+    else:  # single-value mode keeps the last of repeated names (dict() does)
+        event["queryStringParameters"] = dict(query[1]) if query else {}
+        event["headers"] = headers
+    event["body"] = "" if body is None else body
+    event["isBase64Encoded"] = False
     return event
 
 
@@ -86,7 +153,7 @@ def _check_target_group_arn(ctx: BuildContext, o: Options) -> str:
 
 def _target_group(ctx: BuildContext, name: str | None) -> str:
     if name is None:
-        return f"{aws.pick(ctx.rng, NOUNS)}-lambda-tg"
+        return f"{aws.pick(ctx, NOUNS)}-lambda-tg"
     if not _TARGET_GROUP.match(name):
         ctx.fail(
             "target_group_name",

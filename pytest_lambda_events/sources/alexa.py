@@ -46,17 +46,21 @@ INTENTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "AMAZON.StopIntent": {},
 }
 _INTENT_NAMES = tuple(INTENTS)
+_UPPER_DIGITS_TABLE = aws.byte_table(aws.UPPER_DIGITS)
+_MASK_128 = (1 << 128) - 1
 _JWT_HEADER = aws.b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
 
 
-def api_access_token(ctx: BuildContext, application_id: str, endpoint: str) -> str:
+def api_access_token(
+    ctx: BuildContext, application_id: str, endpoint: str, signature: bytes
+) -> str:
     """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour."""
     issued = int(ctx.time.timestamp())
     claims = (
         f'{{"aud":{_quote(endpoint)},"iss":"AlexaSkillKit","sub":{_quote(application_id)},'
         f'"exp":{issued + 3600},"iat":{issued},"nbf":{issued}}}'
     )  # compact JSON, written directly
-    return f"{_JWT_HEADER}.{aws.b64url(claims.encode())}.{aws.b64url(ctx.rng.randbytes(256))}"
+    return f"{_JWT_HEADER}.{aws.b64url(claims.encode())}.{aws.b64url(signature)}"
 
 
 def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str | None) -> Any:
@@ -80,9 +84,9 @@ def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str 
     return slot
 
 
-def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
-    rng = ctx.rng
-    name = o.intent_name or aws.pick(rng, _INTENT_NAMES)
+def _intent(ctx: BuildContext, o: Options, app_id: str, bits: int) -> dict[str, Any]:
+    """The intent and its slots, drawn from 32 bits (8 for the intent, 12 per slot)."""
+    name = o.intent_name or _INTENT_NAMES[(bits & 255) % len(_INTENT_NAMES)]
     known = INTENTS.get(name, {})
     if o.slots is not None:
         for slot_name, value in o.slots.items():
@@ -90,7 +94,10 @@ def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
                 ctx.fail("slots", f"{slot_name!r}: slot values are strings (or None if unfilled)")
         values = dict(o.slots)
     else:
-        values = {s: aws.pick(rng, known[s][1]) if rng.random() < 0.8 else None for s in known}
+        values = {}
+        for i, s in enumerate(known):  # 4 in 5 slots are filled
+            v = bits >> (8 + 12 * i)
+            values[s] = known[s][1][(v >> 4 & 255) % len(known[s][1])] if (v & 15) < 13 else None
     slots = {
         s: _slot(ctx, app_id, s, known.get(s, ("Custom", ()))[0], v) for s, v in values.items()
     }
@@ -101,7 +108,7 @@ def _intent(ctx: BuildContext, o: Options, app_id: str) -> dict[str, Any]:
 
 
 def _request(
-    ctx: BuildContext, o: Options, kind: str, app_id: str, locale: str, request_id: str
+    ctx: BuildContext, o: Options, kind: str, app_id: str, locale: str, request_id: str, bits: int
 ) -> Any:
     request: dict[str, Any] = {
         "type": kind,
@@ -112,7 +119,7 @@ def _request(
     if kind == "IntentRequest":
         if o.dialog_state is not None:
             request["dialogState"] = o.dialog_state
-        request["intent"] = _intent(ctx, o, app_id)
+        request["intent"] = _intent(ctx, o, app_id, bits)
     elif kind == "SessionEndedRequest":
         reason = o.reason or "USER_INITIATED"
         request["reason"] = reason
@@ -143,9 +150,14 @@ def _check(ctx: BuildContext, o: Options, kind: str) -> None:
 def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
     kind: str = o.request_type
     _check(ctx, o, kind)
-    rng = ctx.rng
-    uuids = rng.randbytes(48)  # the skill, session and request ids in one draw
-    ids = aws.chars(rng, 240, aws.UPPER_DIGITS)  # and the user and device ids in another
+    # one pool draw: a 128-bit key and 48 bits of choices; the ~550 random bytes of the ids and
+    # the token's signature come from SHAKE-256 of the key in one call (the pool would take
+    # nine blocks, the seeded Random its seeding)
+    b = ctx.getrandbits(176)
+    raw = hashlib.shake_256((b & _MASK_128).to_bytes(16, "little")).digest(48 + 240 + 256)
+    small = b >> 128
+    uuids = raw[:48]  # the skill, session and request ids
+    ids = raw[48:288].translate(_UPPER_DIGITS_TABLE).decode()  # the user and device ids
     app_id = o.application_id or f"amzn1.ask.skill.{aws.uuid4_from(uuids)}"
     user_id = o.user_id or "amzn1.ask.account." + ids[:120]
     device_id = o.device_id or "amzn1.ask.device." + ids[120:]
@@ -156,7 +168,8 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if attributes is not None:
         attributes = dict(attributes)  # the event's own, not the caller's dict
     else:
-        attributes = {} if new else {"lastIntent": aws.pick(rng, _INTENT_NAMES), "turn": 2}
+        last = _INTENT_NAMES[(small & 255) % len(_INTENT_NAMES)]
+        attributes = {} if new else {"lastIntent": last, "turn": 2}
     application = {"applicationId": app_id}
     session = {
         "new": new,
@@ -165,7 +178,7 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "attributes": attributes,
         "user": {"userId": user_id},
     }
-    interfaces: dict[str, Any] = {"AudioPlayer": {}} if rng.random() < 0.5 else {}
+    interfaces: dict[str, Any] = {"AudioPlayer": {}} if small >> 8 & 1 else {}
     return {
         "version": "1.0",
         "session": session,
@@ -176,10 +189,10 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
                 "user": {"userId": user_id},
                 "device": {"deviceId": device_id, "supportedInterfaces": interfaces},
                 "apiEndpoint": endpoint,
-                "apiAccessToken": api_access_token(ctx, app_id, endpoint),
+                "apiAccessToken": api_access_token(ctx, app_id, endpoint, raw[288:]),
             },
         },
-        "request": _request(ctx, o, kind, app_id, locale, aws.uuid4_from(uuids[32:])),
+        "request": _request(ctx, o, kind, app_id, locale, aws.uuid4_from(uuids[32:]), small >> 9),
     }
 
 

@@ -21,7 +21,9 @@ HTTP_AUTH = ("NONE", "AWS_IAM", "CUSTOM", "JWT")
 _ROUTE_KEY = re.compile(r"^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/\S*)$")
 _STAGE_VARIABLE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 # CloudFront edge addresses (the second X-Forwarded-For hop of edge-optimized APIs).
-_CLOUDFRONT_NETS = ("130.176", "64.252", "15.158", "70.132")
+CLOUDFRONT_NETS = ("130.176", "64.252", "15.158", "70.132")
+_REST_DRAW = 656
+_HTTP_DRAW = 448
 
 
 # --- REST API (payload 1.0) ---------------------------------------------------------------
@@ -36,22 +38,25 @@ def rest_event(
 ) -> dict[str, Any]:
     """The REST API's proxy event; ``extra_headers`` (lower-case name -> value, named in
     ``_http.HEADER_NAMES``) are sent unless the caller's headers set or drop them."""
-    rng = ctx.rng
-    bits = rng.getrandbits(32)  # the API's own small choices
+    # one draw: the API's own small choices (32 bits), its id and the resource's (160), the
+    # route's (192-), the request's (248-) and the trace id's (344-) bits, the request ids
+    bits = ctx.getrandbits(_REST_DRAW)
     method = o.method or _http.METHOD_BY_BYTE[bits & 255]
-    route = _http.resolve_route(ctx, o, "resource", o.resource, method)
+    route = _http.resolve_route(ctx, o, "resource", o.resource, method, bits >> 192)
     if o.stage:
         stage = _http.check_stage(ctx, o.stage, allow_default=False)
     else:
         stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
-    ids = aws.chars(rng, 20, aws.LOWER_DIGITS)  # the API's id and the resource's
+    ids = aws.chars_from(bits >> 32, 20, aws.LOWER_DIGITS)  # the API's id and the resource's
     api_id = ids[:10] if o.api_id is None else _http.check_api_id(ctx, o.api_id)
     custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
     domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
     edge = o.endpoint_type == "EDGE" if o.endpoint_type else bits >> 16 & 255 < 102  # 40%
     auth = _auth_type(ctx, o, "CUSTOM")
     variables = _stage_variables(ctx, o) if o.stage_variables else None
-    req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT, edge=edge)
+    req = _http.build_request(
+        ctx, o, method, route.path, body_limit=BODY_LIMIT, edge=edge, dice=bits >> 248
+    )
     if extra_headers:
         req.add_defaults(extra_headers)
     authorizer, caller = _rest_auth(ctx, o, auth, req) if auth != "NONE" else (None, None)
@@ -59,7 +64,7 @@ def rest_event(
         req.add("x-api-key", o.api_key)
     if edge:
         _add_cloudfront(ctx, req)
-    _http.add_forwarding(ctx, req, domain)
+    _http.add_forwarding(ctx, req, domain, trace_bits=bits >> 344)
     encoded = req.was_bytes or (
         o.binary_media_types is not None and _binary_media(o.binary_media_types, req.content_type)
     )
@@ -69,7 +74,7 @@ def rest_event(
         "resourceId": ids[10:] if route.template == "/" else ids[10:16],
         "resourcePath": route.template,
         "httpMethod": method,
-        "extendedRequestId": _http.apigw_id(ctx),
+        "extendedRequestId": _http.apigw_id(ctx, bits >> 440),
         "requestTime": clf(ctx.time),
         "path": route.path if custom else f"/{stage}{route.path}",
         "accountId": ctx.account_id,
@@ -77,7 +82,7 @@ def rest_event(
         "stage": stage,
         "domainPrefix": api_id if custom is None else domain.split(".", 1)[0],
         "requestTimeEpoch": epoch_ms(ctx.time),
-        "requestId": o.request_id or _http.uuid4s(rng),
+        "requestId": o.request_id or _http.uuid_from(bits >> 528),
         "identity": _identity(ctx, o, req, caller),
         "domainName": domain,
         "apiId": api_id,
@@ -136,7 +141,7 @@ def _identity(
         }
     if o.api_key is not None:
         identity["apiKey"] = o.api_key
-        identity["apiKeyId"] = aws.chars(ctx.rng, 10, aws.LOWER_DIGITS)
+        identity["apiKeyId"] = aws.chars(ctx, 10, aws.LOWER_DIGITS)
     return identity
 
 
@@ -164,7 +169,7 @@ def _rest_auth(
         principal = shown.pop("principalId")
         return {
             "principalId": principal,
-            "integrationLatency": int(ctx.rng.random() * 400),
+            "integrationLatency": int(ctx.random() * 400),
             **shown,
         }, None
     if auth == "AWS_IAM":
@@ -185,7 +190,7 @@ def _rest_claim(name: str, value: Any) -> str:
 
 
 def _default_context(ctx: BuildContext) -> dict[str, Any]:
-    rng = ctx.rng
+    rng = ctx
     """What a Lambda authorizer typically hands on: who the caller is and what they may do."""
     return {
         "tenantId": f"tenant-{ctx.hex(8)}",
@@ -195,10 +200,10 @@ def _default_context(ctx: BuildContext) -> dict[str, Any]:
 
 def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
     """What CloudFront adds in front of an edge-optimized API."""
-    rng = ctx.rng
+    rng = ctx
     bits = rng.getrandbits(40)
     mobile = "iPhone" in req.user_agent or "Android" in req.user_agent
-    net = _CLOUDFRONT_NETS[(bits & 255) % len(_CLOUDFRONT_NETS)]
+    net = CLOUDFRONT_NETS[(bits & 255) % len(CLOUDFRONT_NETS)]
     edge = f"{net}.{bits >> 8 & 255}.{1 + (bits >> 16 & 255) % 254}"
     req.add_defaults(
         {
@@ -207,8 +212,8 @@ def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
             "cloudfront-is-mobile-viewer": "true" if mobile else "false",
             "cloudfront-is-smarttv-viewer": "false",
             "cloudfront-is-tablet-viewer": "false",
-            "cloudfront-viewer-asn": _ASNS[(bits >> 24 & 255) % len(_ASNS)],
-            "cloudfront-viewer-country": _COUNTRIES[(bits >> 32 & 255) % len(_COUNTRIES)],
+            "cloudfront-viewer-asn": ASNS[(bits >> 24 & 255) % len(ASNS)],
+            "cloudfront-viewer-country": COUNTRIES[(bits >> 32 & 255) % len(COUNTRIES)],
             "via": f"2.0 {aws.hex_string(rng, 32)}.cloudfront.net (CloudFront)",
             "x-amz-cf-id": aws.chars(rng, 54) + "==",
             "x-forwarded-for": f"{req.source_ip}, {edge}",
@@ -216,8 +221,8 @@ def _add_cloudfront(ctx: BuildContext, req: Request) -> None:
     )
 
 
-_ASNS = ("7922", "3320", "16509", "701", "2856")
-_COUNTRIES = ("US", "DE", "GB", "FR", "JP", "BR", "IN")
+ASNS = ("7922", "3320", "16509", "701", "2856")
+COUNTRIES = ("US", "DE", "GB", "FR", "JP", "BR", "IN")
 
 
 def _binary_media(types: list[str] | None, content_type: str | None) -> bool:
@@ -258,8 +263,9 @@ def http_event(
     ctx: BuildContext, o: Options, extra_headers: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """The HTTP API's payload 2.0 event; ``extra_headers`` as for ``rest_event``."""
-    rng = ctx.rng
-    bits = rng.getrandbits(32)  # the API's own small choices
+    # one draw: the API's own small choices (32 bits), its id (80), the route's (112-), the
+    # request's (168-) and the trace id's (264-) bits, the request id (360-)
+    bits = ctx.getrandbits(_HTTP_DRAW)
     method, route_key, route = _http_route(ctx, o, bits)
     if o.stage:
         stage = _http.check_stage(ctx, o.stage, allow_default=True)
@@ -268,18 +274,18 @@ def http_event(
     else:
         stage = STAGES[(bits >> 24) % len(STAGES)]
     if o.api_id is None:
-        api_id = aws.chars(rng, 10, aws.LOWER_DIGITS)
+        api_id = aws.chars_from(bits >> 32, 10, aws.LOWER_DIGITS)
     else:
         api_id = _http.check_api_id(ctx, o.api_id)
     custom = _http.host_from_headers(ctx, o, "domain_name") if o.domain_name or o.headers else None
     domain = custom or f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
     auth = _auth_type(ctx, o, "CUSTOM")
     variables = _stage_variables(ctx, o) if o.stage_variables else None
-    req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT)
+    req = _http.build_request(ctx, o, method, route.path, body_limit=BODY_LIMIT, dice=bits >> 168)
     if extra_headers:
         req.add_defaults(extra_headers)
     authorizer = _http_auth(ctx, o, auth, req) if auth != "NONE" else None
-    _http.add_forwarding(ctx, req, domain)
+    _http.add_forwarding(ctx, req, domain, trace_bits=bits >> 264)
     # On the execute-api domain a named stage is the first path segment; custom domains map it.
     staged = stage != "$default" and not custom
     raw_path = f"/{stage}{route.path}" if staged else route.path
@@ -292,7 +298,7 @@ def http_event(
         stage=stage,
         api_id=api_id,
         domain=domain,
-        request_id=o.request_id or _http.apigw_id(ctx),
+        request_id=o.request_id or _http.apigw_id(ctx, bits >> 360),
         account_id=account or ctx.account_id,
         authorizer=authorizer,
         path_parameters=route.parameters if route_key != "$default" else None,
@@ -307,7 +313,7 @@ def _http_route(ctx: BuildContext, o: Options, bits: int) -> tuple[str, str, Rou
     method: str
     if o.route_key is None and o.path is None and not o.path_parameters:  # all drawn
         method = o.method or _http.METHOD_BY_BYTE[bits & 255]
-        route = _http.random_route(ctx, method)
+        route = _http.random_route(ctx, method, bits >> 112)
         if route.template == "/{proxy+}":
             return method, "ANY /{proxy+}" if bits >> 8 & 1 else "$default", route
         return method, f"{method} {route.template}", route
@@ -333,7 +339,7 @@ def _http_route(ctx: BuildContext, o: Options, bits: int) -> tuple[str, str, Rou
     if o.path is not None and not o.path_parameters and route.template in ("/", "/{proxy+}"):
         return method, "$default" if route.template == "/" else "ANY /{proxy+}", route
     if route.template == "/{proxy+}":
-        return method, "ANY /{proxy+}" if ctx.rng.random() < 0.5 else "$default", route
+        return method, "ANY /{proxy+}" if ctx.random() < 0.5 else "$default", route
     return method, f"{method} {route.template}", route
 
 
@@ -354,7 +360,7 @@ def _http_auth(ctx: BuildContext, o: Options, auth: str, req: Request) -> dict[s
     given = o.authorizer or {}
     if auth == "JWT":
         _http.check_scalars(ctx, given, "claim")
-        access = "scope" in given or ("aud" not in given and ctx.rng.random() < 0.6)
+        access = "scope" in given or ("aud" not in given and ctx.random() < 0.6)
         claims, token = _http.token_claims(ctx, access_token=access, given=given)
         req.add("Authorization", f"Bearer {token}")
         scope = claims.get("scope")

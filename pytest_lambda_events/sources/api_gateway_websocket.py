@@ -33,15 +33,20 @@ _CLOSES = (
 )
 _ROUTE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 _CONNECTION_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
+_KIND_BY_BYTE = _http.by_byte(EVENT_TYPES)
+_MASK_272 = (1 << 272) - 1
+_MASK_128 = (1 << 128) - 1
+_MASK_96 = (1 << 96) - 1
 
 
 def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    rng = ctx.rng
-    kind: str = o.event_type or EVENT_TYPES[int(rng.random() * len(EVENT_TYPES))]
-    bits = rng.getrandbits(64)  # the connection's small choices
+    # one draw: the connection's small choices (64 bits), the event type (8), the API id (80),
+    # the connection, request and message ids (272), a message's words (48)
+    bits = ctx.getrandbits(472)
+    kind: str = o.event_type or _KIND_BY_BYTE[bits >> 64 & 255]
     _check_kind_options(ctx, o, kind)
     if o.api_id is None:
-        api_id = aws.chars(rng, 10, aws.LOWER_DIGITS)
+        api_id = aws.chars_from(bits >> 72, 10, aws.LOWER_DIGITS)
     else:
         api_id = _http.check_api_id(ctx, o.api_id)
     domain = (
@@ -56,7 +61,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     now_ms = epoch_ms(ctx.time)
     connected_ms = _connected_at(ctx, o, kind, now_ms, bits >> 16)
     # the connection id, the request id and the message id: 11 random bytes each
-    ids = aws.b64url(rng.getrandbits(272).to_bytes(34, "little"))
+    ids = aws.b64url((bits >> 152 & _MASK_272).to_bytes(34, "little"))
     connection_id = f"{ids[:15]}=" if o.connection_id is None else _connection_id(ctx, o)
     request_id = o.request_id or f"{ids[15:30]}="
     event: dict[str, Any] = {}
@@ -81,7 +86,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
     body: str | None = None
     encoded = False
     if kind == "MESSAGE":
-        route_key, body, encoded = _message(ctx, o, now_ms, bits >> 48)
+        route_key, body, encoded = _message(ctx, o, now_ms, bits >> 48 & 0xFFFF, bits >> 424)
         context = {"routeKey": route_key, "messageId": f"{ids[30:45]}=", "eventType": "MESSAGE"}
     context["extendedRequestId"] = request_id
     context["requestTime"] = clf(ctx.time)
@@ -136,17 +141,25 @@ def _connect(
     ctx: BuildContext, o: Options, event: dict[str, Any], domain: str, bits: int
 ) -> _http.Request:
     """The client's upgrade request: its headers and query string."""
+    # one draw: the request's bits (96), its trace id (96), the WebSocket key and a token (128)
+    more = ctx.getrandbits(448)
     if bits & 255 < 77:  # 30%: a token on the connect URL
-        query = [("token", aws.hex_string(ctx.rng, 32))]
+        query = [("token", f"{more >> 320:032x}")]
     elif bits & 255 < 128:  # 20%: a room
         query = [("room", NOUNS[(bits >> 8 & 255) % len(NOUNS)])]
     else:
         query = []
     req = _http.build_request(
-        ctx, o, "GET", "/", body_limit=_http.LAMBDA_PAYLOAD_LIMIT, default_query=query
+        ctx,
+        o,
+        "GET",
+        "/",
+        body_limit=_http.LAMBDA_PAYLOAD_LIMIT,
+        default_query=query,
+        dice=more & _MASK_96,
     )
     req.headers.pop("accept", None)  # a WebSocket handshake sends no Accept header (unless given)
-    key = _http.b64(ctx.rng.getrandbits(128).to_bytes(16, "little"))
+    key = _http.b64((more >> 192 & _MASK_128).to_bytes(16, "little"))
     req.add_defaults(
         {
             "sec-websocket-extensions": "permessage-deflate; client_max_window_bits",
@@ -156,7 +169,7 @@ def _connect(
     )
     if req.user_agent.startswith("Mozilla/"):
         req.add("Origin", f"https://{_ORIGINS[(bits >> 16 & 255) % len(_ORIGINS)]}.example.com")
-    _http.add_forwarding(ctx, req, domain)
+    _http.add_forwarding(ctx, req, domain, trace_bits=more >> 96)
     event["headers"], event["multiValueHeaders"] = req.named()
     if req.query:
         query_map = _http.grouped(req.query)
@@ -168,7 +181,9 @@ def _connect(
 _ORIGINS = ("app", "www", "chat")
 
 
-def _message(ctx: BuildContext, o: Options, now_ms: int, bits: int) -> tuple[str, str, bool]:
+def _message(
+    ctx: BuildContext, o: Options, now_ms: int, bits: int, words: int
+) -> tuple[str, str, bool]:
     """(routeKey, body, isBase64Encoded): the route is the body's "action" (the usual route
     selection expression $request.body.action) when it names one, else $default."""
     route = o.route_key
@@ -188,7 +203,7 @@ def _message(ctx: BuildContext, o: Options, now_ms: int, bits: int) -> tuple[str
         sent = now_ms - (bits >> 12 & 255) % 50
         # compact JSON written directly: the action matches _ROUTE, the words are plain ASCII
         head = f'{{"action":"{action}",' if action else "{"
-        text = f'{head}"message":"{_sentence(ctx.rng.getrandbits(48))}","sentAt":{sent}}}'
+        text = f'{head}"message":"{_sentence(words)}","sentAt":{sent}}}'
         return route or action or "$default", text, False
     raw = o.body if isinstance(o.body, bytes) else o.body.encode()
     if len(raw) > MESSAGE_LIMIT:
@@ -221,7 +236,7 @@ _SHIFTS = (0, 8, 16, 24, 32, 40)
 
 def _source_ip(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return aws.ipv4(ctx.rng)
+        return aws.ipv4(ctx)
     import ipaddress  # only needed when a caller passes an address
 
     try:
@@ -277,7 +292,7 @@ def _authorizer(ctx: BuildContext, given: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "principalId": shown.pop("principalId"),
-        "integrationLatency": int(ctx.rng.random() * 300),
+        "integrationLatency": int(ctx.random() * 300),
         **shown,
     }
 

@@ -27,20 +27,20 @@ _FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def build_appsync(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if o.count is not None and not o.batch:
         ctx.fail("count", "one event per Invoke; pass batch=True for a BatchInvoke list")
-    parent, field, selection = _field(ctx, o)
-    if o.batch and parent in ("Query", "Mutation", "Subscription") and o.sources is None:
+    small = ctx.getrandbits(24)  # the auth mode, the field and the batch size
+    parent, field, selection = _field(ctx, o, small >> 8 & 0xFF)
+    if o.batch and parent in _ROOTS and o.sources is None:
         ctx.fail(
             "batch",
             f"BatchInvoke resolves a field of many parent items; {parent}."
             f"{field} has no parent (give parent_type_name such as 'Order')",
         )
-    auth = o.auth_type or AUTH_TYPES[int(ctx.rng.random() * len(AUTH_TYPES))]
-    bits = ctx.rng.getrandbits(32)  # the resolver's small choices
+    auth = o.auth_type or AUTH_TYPES[(small & 0xFF) % len(AUTH_TYPES)]
     identity, headers = _identity(ctx, auth)
     count = (
         len(o.sources)
         if o.sources is not None
-        else (o.count or (1 + (bits >> 8 & 255) % 5 if o.batch else 1))
+        else (o.count or (1 + (small >> 16) % 5 if o.batch else 1))
     )
     if o.sources is not None and o.count is not None and o.count != len(o.sources):
         ctx.fail("count", f"{o.count} but sources holds {len(o.sources)} parent items")
@@ -51,18 +51,19 @@ def build_appsync(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "selectionSetGraphQL": _GRAPHQL.get(selection) or selection_graphql(list(selection)),
         "parentTypeName": parent,
         "fieldName": field,
-        "variables": dict(o.variables or {}),
+        "variables": dict(o.variables) if o.variables else {},
     }
+    # per item: 64 bits for the arguments, 104 for the parent item; a large batch draws from
+    # the Mersenne Twister, whose seeding costs more than a few draws from the pool
+    draws: aws.Draws = ctx.rng if count > _POOL_ITEMS else ctx
     events = []
     for i in range(count):
-        source = o.sources[i] if o.sources is not None else _source(ctx, parent, field)
+        b = draws.getrandbits(168)
         events.append(
             {
-                "arguments": dict(o.arguments)
-                if o.arguments is not None
-                else _arguments(ctx, parent, field),
+                "arguments": dict(o.arguments) if o.arguments is not None else _arguments(field, b),
                 "identity": identity,
-                "source": source,
+                "source": o.sources[i] if o.sources is not None else _source(parent, b >> 64),
                 "request": {"headers": headers, "domainName": None},
                 "prev": {"result": o.prev} if o.prev is not None else None,
                 "info": info,
@@ -96,10 +97,11 @@ def selection_graphql(selection: list[str]) -> str:
     return "\n".join([*lines, "}"])
 
 
-def _field(ctx: BuildContext, o: Options) -> tuple[str, str, tuple[str, ...]]:
+def _field(ctx: BuildContext, o: Options, pick: int) -> tuple[str, str, tuple[str, ...]]:
+    """The resolved field, its parent type and selection; ``pick`` is a random byte."""
     if o.parent_type_name is None and o.field_name is None and o.selection_set_list is None:
         fields = _BATCH_FIELDS if o.batch else _LISTED_FIELDS
-        return fields[int(ctx.rng.random() * len(fields))]
+        return fields[pick % len(fields)]
     candidates = [
         f
         for f in _FIELDS
@@ -107,7 +109,7 @@ def _field(ctx: BuildContext, o: Options) -> tuple[str, str, tuple[str, ...]]:
         and (not o.batch or f[0] not in ("Query", "Mutation"))
     ]
     if candidates:
-        parent, field, selection = candidates[int(ctx.rng.random() * len(candidates))]
+        parent, field, selection = candidates[pick % len(candidates)]
     else:
         parent = o.parent_type_name or ("Order" if o.batch else "Query")
         field, selection = o.field_name or "details", ("id",)
@@ -133,47 +135,54 @@ _BATCH_FIELDS = tuple(f for f in _LISTED_FIELDS if f[0] not in ("Query", "Mutati
 _GRAPHQL = {sel: selection_graphql(list(sel)) for _, _, sel in _LISTED_FIELDS}
 
 
-def _arguments(ctx: BuildContext, parent: str, field: str) -> dict[str, Any]:
-    rng = ctx.rng
+def _arguments(field: str, b: int) -> dict[str, Any]:
+    """The schema's arguments of ``field``, from 64 random bits."""
     if field == "getOrder":
-        return {"id": f"ord-{aws.hex_string(rng, 10)}"}
+        return {"id": f"ord-{b & 0xFF_FFFF_FFFF:010x}"}
     if field == "listOrders":
-        return {"limit": aws.pick(rng, ("10", "20", "50")), "status": "SHIPPED"}
+        return {"limit": _LIMITS[(b & 0xFF) % len(_LIMITS)], "status": "SHIPPED"}
     if field == "createOrder":
         return {
             "input": {
-                "sku": f"SKU-{aws.hex_string(rng, 6).upper()}",
-                "quantity": 1 + int(rng.random() * 4),
-                "note": aws.pick(rng, PRODUCTS),
+                "sku": f"SKU-{b & 0xFF_FFFF:06X}",
+                "quantity": 1 + (b >> 24 & 3),
+                "note": PRODUCTS[(b >> 26 & 0xFF) % len(PRODUCTS)],
             }
         }
     if field == "updateCustomer":
-        name = aws.pick(rng, ("Ana Silva", "Ben Novak", "Chen Rossi"))
-        return {"id": f"cus-{aws.hex_string(rng, 8)}", "input": {"name": name}}
+        name = _CUSTOMERS[(b >> 32 & 0xFF) % len(_CUSTOMERS)]
+        return {"id": f"cus-{b & 0xFFFF_FFFF:08x}", "input": {"name": name}}
     return {}
 
 
-def _source(ctx: BuildContext, parent: str, field: str) -> dict[str, Any] | None:
-    """The parent object a nested field resolves against; root fields have none."""
-    if parent in ("Query", "Mutation", "Subscription"):
+def _source(parent: str, b: int) -> dict[str, Any] | None:
+    """The parent object a nested field resolves against, from 104 random bits (the order,
+    customer and product ids, and the status); root fields have none."""
+    if parent in _ROOTS:
         return None
-    h = aws.hex_string(ctx.rng, 26)  # the order, customer and product ids, and the status
     return {
-        "id": f"ord-{h[:10]}",
-        "customerId": f"cus-{h[10:18]}",
-        "sku": f"SKU-{h[18:24].upper()}",
-        "status": _STATUSES[int(h[24:], 16) % len(_STATUSES)],
+        "id": f"ord-{b & 0xFF_FFFF_FFFF:010x}",
+        "customerId": f"cus-{b >> 40 & 0xFFFF_FFFF:08x}",
+        "sku": f"SKU-{b >> 72 & 0xFF_FFFF:06X}",
+        "status": _STATUSES[(b >> 96 & 0xFF) % len(_STATUSES)],
     }
 
 
+_ROOTS = ("Query", "Mutation", "Subscription")
+_LIMITS = ("10", "20", "50")
+_CUSTOMERS = ("Ana Silva", "Ben Novak", "Chen Rossi")
+_POOL_ITEMS = 8  # up to this many items draw from the pool
 _STATUSES = ("PENDING", "PAID", "SHIPPED")
 
 
 def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The caller as the API's auth mode describes it, and the request headers it sent."""
-    rng = ctx.rng
-    bits = rng.getrandbits(64)
-    ids = rng.getrandbits(640).to_bytes(80, "little")  # API id, CloudFront request id
+    # 1,664 bits that look random from one 128-bit draw: 64 small choices, then the API id
+    # (26 bytes), the CloudFront request id (54), the via host (16), the trace id (12), the
+    # API key (26) or the Lambda authorizer's token and tenant (24)
+    wide = _http.spread(ctx.getrandbits(128))
+    bits = wide & 0xFFFF_FFFF_FFFF_FFFF
+    ids = (wide >> 64).to_bytes(200, "little")
     api = ids[:26].translate(_http.LOWER_DIGITS).decode()
     client = aws.ipv4_from_bits(bits & 0xFFFFFFFF)
     net = _EDGE_NETS[(bits >> 32 & 255) % len(_EDGE_NETS)]  # the CloudFront edge in front
@@ -184,16 +193,16 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
         "content-type": "application/json",
         "host": f"{api}.appsync-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}",
         "user-agent": agent,
-        "via": f"2.0 {aws.hex_string(rng, 32)}.cloudfront.net (CloudFront)",
+        "via": f"2.0 {ids[80:96].hex()}.cloudfront.net (CloudFront)",
         "x-amz-cf-id": ids[26:80].translate(_http.ALNUM).decode() + "==",
-        "x-amzn-trace-id": _http.trace_header(ctx),
+        "x-amzn-trace-id": f"Root=1-{int(ctx.time.timestamp()):08x}-{ids[96:108].hex()}",
         "x-forwarded-for": f"{client}, {edge}",
         "x-forwarded-port": "443",
         "x-forwarded-proto": "https",
     }
     ips = [client, edge]
     if auth == "API_KEY":
-        headers["x-api-key"] = f"da2-{aws.chars(rng, 26, aws.LOWER_DIGITS)}"
+        headers["x-api-key"] = f"da2-{ids[108:134].translate(_http.LOWER_DIGITS).decode()}"
         return None, headers
     if auth == "AWS_IAM":
         caller = _http.iam_caller(ctx)
@@ -209,7 +218,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
             "username": caller["userId"],
         }, headers
     if auth == "AWS_LAMBDA":
-        h = aws.hex_string(rng, 48)  # the token and the tenant
+        h = ids[108:132].hex()  # the token and the tenant
         headers["authorization"] = h[:40]
         role = "admin" if bits >> 60 & 1 else "member"
         return {"resolverContext": {"tenantId": f"tenant-{h[40:]}", "role": role}}, headers
@@ -227,10 +236,6 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
         "sub": claims["sub"],
         "username": claims["cognito:username"],
     }, headers
-
-
-def base_id(ctx: BuildContext) -> str:
-    return aws.chars(ctx.rng, 54) + "=="
 
 
 _EDGE_NETS = ("130.176", "64.252", "15.158")

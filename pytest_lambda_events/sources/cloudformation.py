@@ -3,9 +3,10 @@ receives (shapes.md section 9)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -32,14 +33,34 @@ _URL_EXPIRES_S = 7200  # the presigned response URL stays valid for two hours
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9/:|-]*")
 
 
-def _v1_uuid(ctx: BuildContext) -> str:
+# Every default build draws its bits in one call (pool calls and ``ctx.rng``'s seeding cost
+# more than the rest of the build): these are the byte offsets in that draw.
+_B_TYPE, _B_STACK, _B_LOGICAL, _B_ROLE, _B_VERSION, _B_TEAM, _B_ENV = range(7)
+_B_NOUN, _B_COIN, _B_SIGNED, _B_DAYS = 7, 8, 9, 10
+_B_V1 = 11  # 4 bytes of age, 8 of node and clock sequence
+_B_REQUEST = 23  # 16 bytes: the request's UUID
+_B_FUNCTION = 39  # 12 bytes: the provider function's name suffix
+_B_KEY = 51  # 16 bytes: the signing access key
+_B_BUCKET = 67  # 4 bytes: the bucket name's suffix
+_B_PHYSICAL = 71  # 16 bytes: the physical id's log stream or suffix
+_B_SUFFIX = 87  # the stack name's suffix
+_DRAW = 88
+
+
+def _pick(raw: bytes, at: int, seq: tuple[str, ...]) -> str:
+    """An item of ``seq`` (at most 256 long) chosen by the byte at ``at``."""
+    return seq[raw[at] * len(seq) >> 8]
+
+
+def _v1_uuid(ctx: BuildContext, raw: bytes) -> str:
     """A time-based (version 1) UUID, as CloudFormation puts in stack ARNs."""
-    ticks = int((ctx.time.timestamp() - 86400 * (1 + ctx.rng.random() * 300)) * 10**7)
+    age = 86400 + int.from_bytes(raw[_B_V1 : _B_V1 + 4]) * 300 * 86400 / 2**32
+    ticks = int((ctx.time.timestamp() - age) * 10**7)
     ticks += 0x01B21DD213814000  # UUID v1 counts 100 ns from 1582-10-15
-    rest = ctx.hex(15)  # the node (12 hex digits) and the clock sequence (3) in one draw
+    rest = raw[_B_V1 + 4 : _B_V1 + 12].hex()  # the node (12 hex digits) and the clock sequence
     return (
         f"{ticks & 0xFFFFFFFF:08x}-{ticks >> 32 & 0xFFFF:04x}-1{ticks >> 48 & 0xFFF:03x}-"
-        f"{'89ab'[int(ctx.rng.random() * 4)]}{rest[12:]}-{rest[:12]}"
+        f"{'89ab'[raw[_B_V1 + 4] & 3]}{rest[12:15]}-{rest[:12]}"
     )
 
 
@@ -54,18 +75,18 @@ def _stringify(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-def _properties(ctx: BuildContext, stack: str) -> dict[str, Any]:
-    rng = ctx.rng
-    noun = aws.pick(rng, NOUNS)
+def _properties(stack: str, raw: bytes) -> dict[str, Any]:
+    noun = _pick(raw, _B_NOUN, NOUNS)
+    coin = raw[_B_COIN]
     props: dict[str, Any] = {
         "Name": f"{stack}-{noun}",
-        "Version": str(1 + int(rng.random() * 9)),
-        "RetainOnDelete": aws.pick(rng, ("true", "false")),
-        "Tags": [{"Key": "team", "Value": aws.pick(rng, NOUNS)},
-                 {"Key": "env", "Value": aws.pick(rng, ("prod", "staging", "dev"))}],
+        "Version": str(1 + raw[_B_VERSION] % 9),
+        "RetainOnDelete": "true" if coin & 1 else "false",
+        "Tags": [{"Key": "team", "Value": _pick(raw, _B_TEAM, NOUNS)},
+                 {"Key": "env", "Value": _pick(raw, _B_ENV, ("prod", "staging", "dev"))}],
     }  # fmt: skip
-    if rng.random() < 0.5:
-        props["BucketName"] = f"{stack}-{noun}-{ctx.hex(8)}"
+    if coin & 2:
+        props["BucketName"] = f"{stack}-{noun}-{raw[_B_BUCKET : _B_BUCKET + 4].hex()}"
     return props
 
 
@@ -80,34 +101,44 @@ def _old_properties(ctx: BuildContext, new: dict[str, Any]) -> dict[str, Any]:
     return old
 
 
-def response_url(ctx: BuildContext, stack_id: str, logical_id: str, request_id: str) -> str:
-    """The presigned S3 PUT URL in the stack's region the provider must answer on."""
+def response_url(
+    ctx: BuildContext, stack_id: str, logical_id: str, request_id: str, raw: bytes | None = None
+) -> str:
+    """The presigned S3 PUT URL in the stack's region the provider must answer on (``raw``:
+    the build's random bytes, drawn here when not given)."""
+    if raw is None:
+        raw = ctx.randbytes(_DRAW)
     region = ctx.region
     # us-east-1 buckets answer on the global endpoint; the others on their regional one
     endpoint = "s3" if region == "us-east-1" else f"s3.{region}"
     domain = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
     host = f"cloudformation-custom-resource-response-{region.replace('-', '')}.{endpoint}.{domain}"
-    signed: datetime = ctx.time - timedelta(milliseconds=200 + int(ctx.rng.random() * 800))
-    amz_date = iso_z(signed).replace("-", "").replace(":", "")  # 20250601T120000Z
+    # signed 0.2 to 1 s before the event is sent (one datetime, made from epoch seconds)
+    signed = ctx.time.timestamp() - 0.2 - raw[_B_SIGNED] / 320
+    amz_date = iso_z(datetime.fromtimestamp(signed, UTC)).replace("-", "").replace(":", "")
     key = f"{stack_id}|{logical_id}|{request_id}"
     if _PLAIN_KEY.fullmatch(key):
         key = key.replace(":", "%3A").replace("|", "%7C")
     else:
         key = quote(key, safe="/")
     # AKIA<16>/<date>/<region>/s3/aws4_request, its slashes escaped (a region needs no other)
-    access_key = aws.access_key_id(ctx.rng, temporary=False)
-    credential = f"{access_key}%2F{amz_date[:8]}%2F{region}%2Fs3%2Faws4_request"
-    return (
-        f"https://{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={amz_date}"
-        f"&X-Amz-SignedHeaders=host&X-Amz-Expires={_URL_EXPIRES_S}"
-        f"&X-Amz-Credential={credential}&X-Amz-Signature={ctx.hex(64)}"
+    access_key = "AKIA" + aws.chars_from(
+        int.from_bytes(raw[_B_KEY : _B_KEY + 16], "little"), 16, aws.UPPER_DIGITS
     )
+    credential = f"{access_key}%2F{amz_date[:8]}%2F{region}%2Fs3%2Faws4_request"
+    unsigned = (
+        f"https://{host}/{key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={amz_date}"
+        f"&X-Amz-SignedHeaders=host&X-Amz-Expires={_URL_EXPIRES_S}&X-Amz-Credential={credential}"
+    )
+    # a SHA-256 of what is signed, as SigV4's HMAC is: random-looking, and one per request
+    return f"{unsigned}&X-Amz-Signature={hashlib.sha256(unsigned.encode()).hexdigest()}"
 
 
-def _service_token(ctx: BuildContext, o: Options, stack: str) -> str:
+def _service_token(ctx: BuildContext, o: Options, stack: str, raw: bytes) -> str:
     token: str | None = o.service_token
     if token is None:
-        name = f"{stack}-{aws.pick(ctx.rng, ROLES)}-{aws.chars(ctx.rng, 12)}"[:64]
+        suffix = raw[_B_FUNCTION : _B_FUNCTION + 12].translate(aws.byte_table(aws.ALNUM)).decode()
+        name = f"{stack}-{_pick(raw, _B_ROLE, ROLES)}-{suffix}"[:64]
         return ctx.arn("lambda", f"function:{name}")
     match = _FUNCTION_ARN.match(token) or _TOPIC_ARN.match(token)
     if match is None:
@@ -131,13 +162,17 @@ def _with_token(
     return {"ServiceToken": token, **{k: v for k, v in props.items() if k != "ServiceToken"}}
 
 
-def _physical_id(ctx: BuildContext, stack: str, logical_id: str) -> str:
+def _physical_id(ctx: BuildContext, stack: str, logical_id: str, raw: bytes) -> str:
     """The id the provider returned on Create: often the cfn-response default (the log stream
     name), otherwise a name the provider made up."""
-    if ctx.rng.random() < 0.5:
-        created = ctx.time - timedelta(days=1 + int(ctx.rng.random() * 90))
-        return f"{iso_z(created)[:10].replace('-', '/')}/[$LATEST]{ctx.hex(32)}"
-    return f"{stack}-{logical_id}-{aws.chars(ctx.rng, 12, aws.UPPER_DIGITS)}"
+    stream = raw[_B_PHYSICAL : _B_PHYSICAL + 16]
+    if raw[_B_COIN] & 4:
+        # created 1 to 90 days before (a date: no time of day to carry)
+        ordinal = ctx.time.astimezone(UTC).toordinal() - 1 - raw[_B_DAYS] * 90 // 256
+        return f"{date.fromordinal(ordinal).isoformat().replace('-', '/')}/[$LATEST]{stream.hex()}"
+    return (
+        f"{stack}-{logical_id}-{stream[:12].translate(aws.byte_table(aws.UPPER_DIGITS)).decode()}"
+    )
 
 
 def _check(ctx: BuildContext, o: Options, request_type: str) -> None:
@@ -157,29 +192,31 @@ def _check(ctx: BuildContext, o: Options, request_type: str) -> None:
 
 def build_cloudformation(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A custom resource request, every id consistent with the stack and the provider."""
-    rng = ctx.rng
-    request_type: str = o.request_type or aws.pick(rng, REQUEST_TYPES)
+    raw = ctx.randbytes(_DRAW)
+    request_type: str = o.request_type or _pick(raw, _B_TYPE, REQUEST_TYPES)
     _check(ctx, o, request_type)
-    stack: str = (
-        o.stack_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('stack', 'service', 'infra'))}"
+    stack: str = o.stack_name or (
+        f"{_pick(raw, _B_STACK, NOUNS)}-{('stack', 'service', 'infra')[raw[_B_SUFFIX] % 3]}"
     )
-    logical_id: str = o.logical_resource_id or aws.pick(rng, _CUSTOM_NAMES)
-    stack_id = ctx.arn("cloudformation", f"stack/{stack}/{_v1_uuid(ctx)}")
-    request_id = ctx.uuid()
-    token = _service_token(ctx, o, stack)
-    props = _properties(ctx, stack) if o.resource_properties is None else _stringify(
+    logical_id: str = o.logical_resource_id or _pick(raw, _B_LOGICAL, _CUSTOM_NAMES)
+    stack_id = ctx.arn("cloudformation", f"stack/{stack}/{_v1_uuid(ctx, raw)}")
+    request_id = aws.uuid4_from(raw[_B_REQUEST : _B_REQUEST + 16])
+    token = _service_token(ctx, o, stack, raw)
+    props = _properties(stack, raw) if o.resource_properties is None else _stringify(
         o.resource_properties)  # fmt: skip
     event: dict[str, Any] = {
         "RequestType": request_type,
         "ServiceToken": token,
-        "ResponseURL": response_url(ctx, stack_id, logical_id, request_id),
+        "ResponseURL": response_url(ctx, stack_id, logical_id, request_id, raw),
         "StackId": stack_id,
         "RequestId": request_id,
         "LogicalResourceId": logical_id,
         "ResourceType": o.resource_type or f"Custom::{logical_id}",
     }
     if request_type != "Create":
-        event["PhysicalResourceId"] = o.physical_resource_id or _physical_id(ctx, stack, logical_id)
+        event["PhysicalResourceId"] = o.physical_resource_id or _physical_id(
+            ctx, stack, logical_id, raw
+        )
     event["ResourceProperties"] = _with_token(ctx, "resource_properties", token, props)
     if request_type == "Update":
         old = (_old_properties(ctx, props) if o.old_resource_properties is None

@@ -4,17 +4,21 @@ alarm changes state (shapes.md section 35)."""
 from __future__ import annotations
 
 import math
-import random
 import re
-from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring as _quote  # C: json.dumps's escaping of one string
 from typing import Any
 
-from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_offset
+from ..timefmt import iso_ms_offset, iso_of_ms
+
+# A build draws its bits in one call (pool calls and ``ctx.rng``'s seeding cost more than the
+# rest of the build); the byte offsets in that draw:
+_B_KIND, _B_COINS, _B_ROW, _B_EVALUATIONS, _B_RESOURCE, _B_NOUN, _B_PREVIOUS = 0, 1, 2, 3, 4, 13, 14
+_B_OFFSETS = 18  # one byte per state change: its query delay or its child alarm's lead
+_B_POINTS = 20  # per state change 15 bytes: 5 datapoints of a 2-byte value and a count
+_DRAW = 50
 
 STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
 KINDS = ("metric", "math", "composite")
@@ -39,8 +43,19 @@ _METRICS = (
 )
 
 
-def _transition(state: str, previous: str, when: datetime) -> dict[str, Any]:
-    return {"value": state, "previous": previous, "timestamp": when}
+def _transition(state: str, previous: str, when_ms: int, at: int) -> dict[str, Any]:
+    """A state change at epoch ms ``when_ms``; ``at``: its index (where its bits are)."""
+    return {"value": state, "previous": previous, "timestamp": when_ms, "at": at}
+
+
+def _iso_s(seconds: int) -> str:
+    """``2024-05-01T12:00:00`` of epoch ``seconds``."""
+    return iso_of_ms(seconds * 1000)[:19]
+
+
+def _iso_ms_offset(ms: int) -> str:
+    """``2024-02-17T11:53:08.431+0000`` of epoch ``ms``."""
+    return iso_of_ms(ms) + "+0000"
 
 
 def _label(iso: str) -> str:
@@ -55,11 +70,10 @@ def _num(x: float) -> str:
 class _Metric:
     """The metric alarm's settings, drawn once and shared by both states' reasons."""
 
-    def __init__(self, ctx: BuildContext, o: Options) -> None:
-        rng = ctx.rng
-        row = _METRICS[int(rng.random() * len(_METRICS))]
+    def __init__(self, ctx: BuildContext, o: Options, raw: bytes) -> None:
+        row = _METRICS[raw[_B_ROW] * len(_METRICS) >> 8]
         namespace, name, dimension, statistic, period, threshold, typical = row
-        resource = _dimension_value(ctx, dimension)
+        resource = _dimension_value(dimension, raw)
         self.namespace: str = o.namespace or namespace
         self.name: str = o.metric_name or name
         self.dimensions: dict[str, str] = (
@@ -69,25 +83,24 @@ class _Metric:
         self.period: int = o.period or period
         self.threshold: float = float(o.threshold if o.threshold is not None else threshold)
         self.typical = typical if o.threshold is None else self.threshold / 2
-        self.evaluations = (1, 1, 3, 5)[int(rng.random() * 4)]
+        self.evaluations = (1, 1, 3, 5)[raw[_B_EVALUATIONS] & 3]
         self.resource = resource
 
-    def reason(self, rng: random.Random, change: dict[str, Any]) -> tuple[str, str]:
+    def reason(self, raw: bytes, change: dict[str, Any]) -> tuple[str, str]:
         """The ``reason`` text and ``reasonData`` JSON of one state change."""
-        at: datetime = change["timestamp"]
-        query = at - timedelta(milliseconds=3 + int(rng.random() * 20))
-        step = timedelta(seconds=self.period)
+        at = change["at"]
+        query_ms: int = change["timestamp"] - 3 - raw[_B_OFFSETS + at] * 20 // 256
+        period = self.period
         # the newest complete period ends one period before the query; datapoints fall on whole
         # seconds, so one ISO text per datapoint gives both of its formats
-        newest = datetime.fromtimestamp(
-            (int(query.timestamp()) // self.period - 2) * self.period, UTC
-        )
-        isos = [(newest - i * step).isoformat()[:19] for i in range(self.evaluations)]
+        newest = (query_ms // 1000 // period - 2) * period
+        isos = [_iso_s(newest - i * period) for i in range(self.evaluations)]
         stamps = [iso + ".000+0000" for iso in isos]
         # reasonData is compact JSON, written directly (every value is a finite number or a
         # text without characters to escape)
         head = (
-            f'{{"version":"1.0","queryDate":"{iso_ms_offset(query)}","startDate":"{stamps[-1]}",'
+            f'{{"version":"1.0","queryDate":"{_iso_ms_offset(query_ms)}",'
+            f'"startDate":"{stamps[-1]}",'
             f'"statistic":"{self.statistic}","period":{self.period},'
         )
         threshold = _num(self.threshold)
@@ -100,31 +113,33 @@ class _Metric:
                 f'"evaluatedDatapoints":[{evaluated}]}}'
             )
         breaching = change["value"] == "ALARM"
-        values = [self._value(rng, breaching) for _ in stamps]
+        first = _B_POINTS + 15 * at
+        points_at = range(first, first + 3 * len(stamps), 3)
+        # each value's text once (a float's repr costs more than the rest of its datapoint)
+        values = [repr(self._value(raw, i, breaching)) for i in points_at]
         evaluated = ",".join([
-            f'{{"timestamp":"{t}","sampleCount":{1 + int(rng.random() * 50)}.0,"value":{v!r}}}'
-            for t, v in zip(stamps, values, strict=True)
+            f'{{"timestamp":"{t}","sampleCount":{1 + raw[i + 2] * 50 // 256}.0,"value":{v}}}'
+            for t, v, i in zip(stamps, values, points_at, strict=True)
         ])  # fmt: skip
         data = (
-            f'{head}"recentDatapoints":[{",".join(map(repr, values[::-1]))}],'
+            f'{head}"recentDatapoints":[{",".join(values[::-1])}],'
             f'"threshold":{threshold},"evaluatedDatapoints":[{evaluated}]}}'
         )
-        points = ", ".join(
-            [f"{_num(v)} ({_label(iso)})" for iso, v in zip(isos, values, strict=True)]
-        )
+        points = ", ".join([f"{v} ({_label(iso)})" for iso, v in zip(isos, values, strict=True)])
         n = self.evaluations
         text = (
             f"Threshold Crossed: {n} out of the last {n} datapoints [{points}] was "
-            f"{'' if breaching else 'not '}greater than the threshold ({_num(self.threshold)}) "
+            f"{'' if breaching else 'not '}greater than the threshold ({threshold}) "
             f"(minimum {n} datapoint{'' if n == 1 else 's'} for {change['previous']} -> "
             f"{change['value']} transition)."
         )
         return text, data
 
-    def _value(self, rng: random.Random, breaching: bool) -> float:
+    def _value(self, raw: bytes, i: int, breaching: bool) -> float:
+        r = (raw[i] << 8 | raw[i + 1]) / 65536
         if breaching:
-            return round(self.threshold * (1.05 + rng.random() * 1.5) + 1, 1)
-        return round(min(self.typical, self.threshold) * rng.random(), 1)
+            return round(self.threshold * (1.05 + r * 1.5) + 1, 1)
+        return round(min(self.typical, self.threshold) * r, 1)
 
     def entries(self, math: bool) -> list[dict[str, Any]]:
         """``configuration.metrics``: the metric, or an error rate over it and a count."""
@@ -151,21 +166,21 @@ class _Metric:
         return f"{self.name} of {self.resource} above {_num(self.threshold)}; pages on-call"
 
 
-def _dimension_value(ctx: BuildContext, dimension: str) -> str:
-    rng = ctx.rng
+def _dimension_value(dimension: str, raw: bytes) -> str:
+    at = _B_RESOURCE
     if dimension == "InstanceId":
-        return f"i-{ctx.hex(17)}"
-    return f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('api', 'worker', 'ingest', 'jobs'))}"
+        return f"i-{raw[at : at + 9].hex()[:17]}"
+    noun = NOUNS[raw[at] * len(NOUNS) >> 8]
+    return f"{noun}-{('api', 'worker', 'ingest', 'jobs')[raw[at + 1] & 3]}"
 
 
-def _composite_reason(ctx: BuildContext, change: dict[str, Any], child_arn: str) -> tuple[str, str]:
+def _composite_reason(raw: bytes, change: dict[str, Any], child_arn: str) -> tuple[str, str]:
     """A composite alarm's reason: the child alarm whose change triggered the rule."""
-    at: datetime = change["timestamp"]
-    child_at = at - timedelta(seconds=int(ctx.rng.random() * 120))
-    iso = iso_ms_offset(child_at)
+    child_ms: int = change["timestamp"] - raw[_B_OFFSETS + change["at"]] * 120 // 256 * 1000
+    iso = _iso_ms_offset(child_ms)
+    weekday = (child_ms // 86_400_000 + 3) % 7  # 1970-01-01 was a Thursday
     when = (
-        f"{_WEEKDAYS[child_at.weekday()]} {iso[8:10]} {_MONTHS[int(iso[5:7]) - 1]}, "
-        f"{iso[:4]} {iso[11:19]} UTC"
+        f"{_WEEKDAYS[weekday]} {iso[8:10]} {_MONTHS[int(iso[5:7]) - 1]}, {iso[:4]} {iso[11:19]} UTC"
     )
     value = change["value"]
     data = (
@@ -175,9 +190,9 @@ def _composite_reason(ctx: BuildContext, change: dict[str, Any], child_arn: str)
     return f"{child_arn} transitioned to {value} at {when}", data
 
 
-def _states(ctx: BuildContext, o: Options, composite: bool) -> tuple[str, str]:
-    rng = ctx.rng
-    state: str = o.state or ("ALARM" if rng.random() < 0.6 else "OK")
+def _states(ctx: BuildContext, o: Options, composite: bool, raw: bytes) -> tuple[str, str]:
+    coins = raw[_B_COINS]
+    state: str = o.state or ("ALARM" if coins & 15 < 10 else "OK")
     suppressed = o.actions_suppressed_by is not None
     if suppressed and not composite:
         ctx.fail(
@@ -186,7 +201,7 @@ def _states(ctx: BuildContext, o: Options, composite: bool) -> tuple[str, str]:
     previous: str | None = o.previous_state
     if previous is None:
         others = [s for s in ("OK", "ALARM", "INSUFFICIENT_DATA") if s != state]
-        previous = state if suppressed else others[0 if rng.random() < 0.85 else 1]
+        previous = state if suppressed else others[0 if coins >> 4 < 14 else 1]
     if previous == state and not suppressed:
         ctx.fail(
             "previous_state",
@@ -217,19 +232,18 @@ def _check(ctx: BuildContext, o: Options, composite: bool) -> None:
         ctx.fail("dimensions", "up to 30 dimensions, each name -> str value")
 
 
-def _alarm_name(ctx: BuildContext, metric: _Metric | None) -> str:
-    rng = ctx.rng
+def _alarm_name(metric: _Metric | None, raw: bytes) -> str:
     if metric is None:
-        return f"{aws.pick(rng, NOUNS)}-service-health"
+        return f"{NOUNS[raw[_B_NOUN] * len(NOUNS) >> 8]}-service-health"
     return f"{metric.resource}-{metric.name.lower()}-high"
 
 
-def _default_kind(rng: random.Random, o: Options) -> str:
+def _default_kind(raw: bytes, o: Options) -> str:
     """A kind the other overrides fit: a rule or suppression means composite, metric settings
     mean a metric alarm."""
     if o.alarm_rule is not None or o.actions_suppressed_by is not None:
         return "composite"
-    drawn = ("metric", "metric", "math", "composite")[int(rng.random() * 4)]
+    drawn = ("metric", "metric", "math", "composite")[raw[_B_KIND] & 3]
     if drawn == "composite" and any(getattr(o, name) is not None for name in _METRIC_OPTIONS):
         return "metric"
     return drawn
@@ -241,31 +255,34 @@ def _state_dict(value: str, reason: str, data: str, at: str) -> dict[str, Any]:
 
 def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An alarm state change: the new state, the one before it, and the alarm's configuration."""
-    rng = ctx.rng
-    kind: str = o.kind or _default_kind(rng, o)
+    raw = ctx.randbytes(_DRAW)
+    kind: str = o.kind or _default_kind(raw, o)
     composite = kind == "composite"
     _check(ctx, o, composite)
-    state, previous = _states(ctx, o, composite)
-    metric = None if composite else _Metric(ctx, o)
-    name: str = o.alarm_name or _alarm_name(ctx, metric)
-    # the previous change: a minute to two days earlier
-    prev_at = ctx.time - timedelta(milliseconds=60_000 + int(rng.random() * 172_800_000))
+    state, previous = _states(ctx, o, composite, raw)
+    metric = None if composite else _Metric(ctx, o, raw)
+    name: str = o.alarm_name or _alarm_name(metric, raw)
+    # times as epoch ms (datetime arithmetic costs more); the previous change: a minute to two
+    # days earlier
+    now_ms = ctx.time_ms
+    lead = int.from_bytes(raw[_B_PREVIOUS : _B_PREVIOUS + 4]) * 172_800_000 >> 32
+    prev_ms = now_ms - 60_000 - lead
     before = state if state != previous else next(s for s in STATES if s != previous)
-    changes = (_transition(state, previous, ctx.time), _transition(previous, before, prev_at))
+    changes = (_transition(state, previous, now_ms, 0), _transition(previous, before, prev_ms, 1))
     if composite:
         configuration, child = _composite_configuration(ctx, o, name)
-        reasons = [_composite_reason(ctx, c, child) for c in changes]
+        reasons = [_composite_reason(raw, c, child) for c in changes]
     else:
         assert metric is not None
         configuration = {"metrics": metric.entries(kind == "math")}
-        reasons = [metric.reason(rng, c) for c in changes]
+        reasons = [metric.reason(raw, c) for c in changes]
     default = metric.description() if metric else f"{name}: errors or latency of the service"
     description = o.alarm_description if o.given("alarm_description") else default
     if description is not None:  # absent when the alarm has no description
         configuration = {"description": description, **configuration}
     now = iso_ms_offset(ctx.time)  # the event's time is the new state's timestamp
     new_state = _state_dict(state, *reasons[0], now)
-    old_state = _state_dict(previous, *reasons[1], iso_ms_offset(prev_at))
+    old_state = _state_dict(previous, *reasons[1], _iso_ms_offset(prev_ms))
     if o.actions_suppressed_by is not None:
         old_state["actionsSuppressedBy"] = o.actions_suppressed_by
         old_state["actionsSuppressedReason"] = f"Actions suppressed by {o.actions_suppressed_by}"

@@ -1,9 +1,16 @@
-"""CloudWatch Logs subscription filters: ``awslogs.data`` = base64(gzip(JSON)) (shapes.md 10)."""
+"""CloudWatch Logs subscription filters: ``awslogs.data`` = base64(gzip(JSON)) (shapes.md 10).
+
+Approximation: payloads up to 4 KiB of JSON (the default event, batches of up to ~15 log
+events) are gzip'd with one stored (level 0) deflate block rather than compressed. The gzip
+stream is real (``gzip.decompress`` and Powertools read it; the header is CloudWatch's), only
+its length differs: the default event's data is ~590 base64 characters instead of ~450
+(~440 gzip bytes instead of ~335). Larger payloads are compressed (level 6)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 import struct
@@ -29,23 +36,34 @@ POLICY_LEVELS = ("ACCOUNT_LEVEL_POLICY", "LOG_GROUP_LEVEL_POLICY")
 CONTROL_TEXT = "CWL CONTROL MESSAGE: Checking health of destination Lambda function."
 # What CloudWatch Logs' Java gzip writer emits: no file name, mtime 0, OS byte 0.
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x00"
+# Payloads up to this size are gzip'd as one stored deflate block (see gzip_bytes).
+STORED_MAX_BYTES = 4096
+# the gzip header, then a stored deflate block's header byte (BFINAL=1, BTYPE=00), LEN, NLEN
+_STORED_HEADER = _GZIP_HEADER + b"\x01"
+_lengths = struct.Struct("<HH").pack  # RFC 1951 3.2.4
+_trailer = struct.Struct("<II").pack  # CRC-32, size mod 2**32 (RFC 1952)
 _LOG_GROUP = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")
 _NO_COLON_STAR = re.compile(r"^[^:*]{1,512}$")
+_NOUNS, _ROLES = len(NOUNS), len(ROLES)
 _LEVELS = ("INFO", "INFO", "INFO", "DEBUG", "WARNING", "ERROR")
 
 
 def gzip_bytes(data: bytes) -> bytes:
     """gzip ``data`` with a fixed header, so that the same seed gives the same bytes.
 
-    The window and the hash table are sized to the data: zlib's default state (32 KiB window,
-    64 KiB hash table cleared on every call) costs several times the compression of a small
-    payload, and a window at least as long as the data finds every match all the same."""
-    bits = len(data).bit_length()
-    compressor = zlib.compressobj(
-        6, zlib.DEFLATED, -min(max(bits, 9), 15), min(max(bits - 6, 1), 8)
-    )
-    body = compressor.compress(data) + compressor.flush()
-    return _GZIP_HEADER + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    Up to ``STORED_MAX_BYTES`` the deflate stream is one stored block (level 0): zlib's set-up
+    alone (~10 µs) costs several times a small event's build, and a handler sees no difference
+    but the length (the default 1-event payload: ~440 gzip bytes instead of ~335). Larger
+    payloads are compressed (level 6), so that big batches keep the size AWS would send; the
+    window and the hash table are sized to the data, as zlib's default state (32 KiB window,
+    64 KiB hash table cleared on every call) costs more than compressing a few KiB."""
+    n = len(data)
+    trailer = _trailer(zlib.crc32(data), n & 0xFFFFFFFF)
+    if n <= STORED_MAX_BYTES:
+        return b"".join((_STORED_HEADER, _lengths(n, n ^ 0xFFFF), data, trailer))
+    bits = n.bit_length()
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -min(bits, 15), min(bits - 6, 8))
+    return b"".join((_GZIP_HEADER, compressor.compress(data), compressor.flush(), trailer))
 
 
 def encode_awslogs(payload: Mapping[str, Any]) -> str:
@@ -54,7 +72,13 @@ def encode_awslogs(payload: Mapping[str, Any]) -> str:
 
 
 def _encode(text: str) -> str:
-    return binascii.b2a_base64(gzip_bytes(text.encode()), newline=False).decode()
+    data = text.encode()
+    n = len(data)
+    if n > STORED_MAX_BYTES:
+        return binascii.b2a_base64(gzip_bytes(data), newline=False).decode()
+    # gzip_bytes inlined for the small payloads every default event has
+    raw = b"".join((_STORED_HEADER, _lengths(n, n ^ 0xFFFF), data, _trailer(zlib.crc32(data), n)))
+    return binascii.b2a_base64(raw, newline=False).decode()
 
 
 def decode_awslogs(event_or_data: Mapping[str, Any] | str) -> dict[str, Any]:
@@ -73,18 +97,24 @@ def event_id(timestamp_ms: int, ingestion_ms: int, stream_bits: int, index: int)
     return str(value).zfill(56)
 
 
-def _lambda_lines(ctx: BuildContext, stamps: list[int]) -> list[str]:
-    """Log lines the way a Python Lambda function writes them: START/REPORT and app logs."""
+def _start(request: str) -> str:
+    return f"START RequestId: {request} Version: $LATEST\n"
+
+
+def _lambda_lines(ctx: BuildContext, stamps: list[int], request: str) -> list[str]:
+    """Log lines the way a Python Lambda function writes them: START/REPORT and app logs. The
+    first line starts ``request``; more lines draw from ``ctx.rng`` (a batch's stream)."""
+    lines = [_start(request)]
+    if len(stamps) == 1:
+        return lines
     rng = ctx.rng
     r = rng.random
-    lines: list[str] = []
-    request = ""  # the first line starts a request
     second, prefix = -1, ""
-    for i, ms in enumerate(stamps):
+    for ms in stamps[1:]:
         kind = r()
-        if i == 0 or kind < 0.08:
-            request = ctx.uuid()
-            lines.append(f"START RequestId: {request} Version: $LATEST\n")
+        if kind < 0.08:
+            request = aws.uuid4(rng)
+            lines.append(_start(request))
         elif kind < 0.16:
             duration = round(1 + r() * 900, 2)
             used = 60 + int(r() * 90)
@@ -102,11 +132,6 @@ def _lambda_lines(ctx: BuildContext, stamps: list[int]) -> list[str]:
             level = _LEVELS[int(r() * len(_LEVELS))]
             lines.append(f"[{level}]\t{prefix}.{ms % 1000:03d}Z\t{request}\t{text}\n")
     return lines
-
-
-def _filter_name(ctx: BuildContext) -> str:
-    # The console names a Lambda subscription "LambdaStream_<destination function>".
-    return f"LambdaStream_{aws.pick(ctx.rng, NOUNS)}-log-{aws.pick(ctx.rng, ROLES)}"
 
 
 def _check_names(ctx: BuildContext, o: Options) -> None:
@@ -135,14 +160,21 @@ def _count(ctx: BuildContext, o: Options) -> int:
     return len(messages)
 
 
-def _messages(ctx: BuildContext, o: Options, stamps: list[int]) -> list[str]:
+def _messages(ctx: BuildContext, o: Options, stamps: list[int], request: str) -> list[str]:
     messages: list[str] | None = o.messages
     if messages is None:
-        return _lambda_lines(ctx, stamps)
+        return _lambda_lines(ctx, stamps, request)
     for i, message in enumerate(messages):
         if not message or len(message.encode()) > MAX_MESSAGE_BYTES:
             ctx.fail(f"messages[{i}]", "log event messages are 1 byte to 256 KiB")
     return messages
+
+
+@functools.lru_cache(maxsize=256)  # a few days of events: immutable strings
+def _day_path(day: int) -> str:
+    """``YYYY/MM/DD`` of a day number since the epoch (a log stream's date prefix)."""
+    t = time.gmtime(day * 86_400)
+    return f"{t.tm_year}/{t.tm_mon:02d}/{t.tm_mday:02d}"
 
 
 def _control_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -165,37 +197,72 @@ def _control_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
     }
 
 
-def _data_payload(ctx: BuildContext, o: Options) -> str:
-    """The DATA_MESSAGE payload as compact JSON text, written directly (every string escaped as
-    ``json.dumps`` would): the dict and the encoder cost more than the text."""
-    rng = ctx.rng
-    _check_names(ctx, o)
+def _log_events(
+    ctx: BuildContext, o: Options, first_ms: int, ingestion_ms: int, stream_bits: int, request: str
+) -> str:
+    """The ``logEvents`` items of a batch or of given messages, as JSON text."""
     count = _count(ctx, o)
-    sent_ms = epoch_ms(ctx.time)
-    # Events were logged over the last moments, ingested together, then forwarded.
-    ingestion_ms = sent_ms - 200 - int(rng.random() * 1500)
-    first_ms = ingestion_ms - 50 - count // 4 - int(rng.random() * 2000)
     span = ingestion_ms - first_ms
     stamps = [first_ms + i * span // count for i in range(count)]  # non-decreasing
-    messages = _messages(ctx, o, stamps)
-    function = aws.resource_name(rng, NOUNS) + "-" + aws.pick(rng, ROLES)
-    group = o.log_group or f"/aws/lambda/{function}"
-    day = time.gmtime(first_ms // 1000)  # the stream is named for the day of its first event
-    stream = o.log_stream or (
-        f"{day.tm_year}/{day.tm_mon:02d}/{day.tm_mday:02d}/[$LATEST]{ctx.hex(32)}"
-    )
-    stream_bits = rng.getrandbits(64)
-    events = ",".join([
+    messages = _messages(ctx, o, stamps, request)
+    return ",".join([
         f'{{"id":"{event_id(ts, ingestion_ms, stream_bits, i)}","timestamp":{ts},'
         f'"message":{_quote(message)}}}'
         for i, (ts, message) in enumerate(zip(stamps, messages, strict=True))
     ])  # fmt: skip
-    subscription = o.subscription_filter or _filter_name(ctx)
+
+
+def _data_payload(ctx: BuildContext, o: Options) -> str:
+    """The DATA_MESSAGE payload as compact JSON text, written directly: the dict and the
+    encoder cost more than the text. Drawn names are plain ASCII (no escaping needed); the
+    options' strings are escaped as ``json.dumps`` would."""
+    if o.log_group is not None or o.log_stream is not None or o.subscription_filter is not None:
+        _check_names(ctx, o)
+    # One draw for a small event: 256 bits as hex (the stream id, the first request id: one
+    # conversion, as formatting big ints with "032x" costs several times more), then 128 bits
+    # of small values: 2 x 11 bits of delays, 5 x 8 bits of name picks, 2 bits of the request
+    # id's variant, 64 bits of the stream's part of the event ids.
+    b = ctx.getrandbits(384)
+    h = b.to_bytes(48, "little").hex()
+    s = b >> 256
+    request = f"{h[32:40]}-{h[40:44]}-4{h[45:48]}-{'89ab'[s >> 62 & 3]}{h[49:52]}-{h[52:64]}"
+    # Events were logged over the last moments, ingested together, then forwarded.
+    ingestion_ms = int(ctx.time.timestamp() * 1000) - 200 - (s & 0x7FF) % 1500
+    stream_bits = s >> 64
+    if o.messages is None and o.count is None:  # the default: one event, a request's START
+        first_ms = ingestion_ms - 50 - (s >> 11 & 0x7FF) % 2000
+        events = (
+            f'{{"id":"{event_id(first_ms, ingestion_ms, stream_bits, 0)}","timestamp":'
+            f'{first_ms},"message":"START RequestId: {request} Version: $LATEST\\n"}}'
+        )
+    else:
+        count = len(o.messages) if o.messages is not None else o.count
+        first_ms = ingestion_ms - 50 - count // 4 - (s >> 11 & 0x7FF) % 2000
+        events = _log_events(ctx, o, first_ms, ingestion_ms, stream_bits, request)
+    group = (
+        _quote(o.log_group)
+        if o.log_group is not None
+        else f'"/aws/lambda/{NOUNS[(s >> 22 & 0xFF) % _NOUNS]}-{NOUNS[(s >> 30 & 0xFF) % _NOUNS]}'
+        f'-{ROLES[(s >> 38 & 0xFF) % _ROLES]}"'
+    )
+    # the stream is named for the day of its first event
+    stream = (
+        _quote(o.log_stream)
+        if o.log_stream is not None
+        else f'"{_day_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}"'
+    )
+    # The console names a Lambda subscription "LambdaStream_<destination function>".
+    subscription = (
+        _quote(o.subscription_filter)
+        if o.subscription_filter is not None
+        else f'"LambdaStream_{NOUNS[(s >> 46 & 0xFF) % _NOUNS]}-log-'
+        f'{ROLES[(s >> 54 & 0xFF) % _ROLES]}"'
+    )
     policy = "" if o.policy_level is None else f',"policyLevel":"{o.policy_level}"'
     return (
-        f'{{"messageType":"DATA_MESSAGE","owner":{_quote(ctx.account_id)},'
-        f'"logGroup":{_quote(group)},"logStream":{_quote(stream)},'
-        f'"subscriptionFilters":[{_quote(subscription)}],"logEvents":[{events}]{policy}}}'
+        f'{{"messageType":"DATA_MESSAGE","owner":"{ctx.account_id}","logGroup":{group},'
+        f'"logStream":{stream},"subscriptionFilters":[{subscription}],"logEvents":[{events}]'
+        f"{policy}}}"
     )
 
 

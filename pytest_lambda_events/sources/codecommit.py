@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from .. import aws
+from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
@@ -22,17 +22,21 @@ _TAGS = ("v1.4.0", "v2.0.1", "release-2025-03")
 _TRIGGER_KINDS = ("deploy", "notify", "build")
 _REPO_KINDS = ("service", "app", "infra")
 MAX_CUSTOM_DATA = 1000
+_MASK_160 = (1 << 160) - 1
+# how long before the trigger fired the push happened: 0 to 882 ms, as made datetime deltas
+# (building a timedelta per event costs more than subtracting one)
+_PUSH_LAGS = tuple(timedelta(milliseconds=14 * i) for i in range(64))
 
 
-def _refs(ctx: BuildContext, o: Options) -> list[str]:
+def _refs(ctx: BuildContext, o: Options, bits: int) -> list[str]:
+    """The changed refs: given, or a branch (or, for 10 in 64 pushes, a tag) from 10 bits."""
     if o.refs is not None and o.ref is not None:
         ctx.fail("refs", "give either ref or refs, not both")
     refs: list[str] | None = o.refs if o.refs is not None else ([o.ref] if o.ref else None)
     if refs is None:
-        rng = ctx.rng
-        if rng.random() < 0.15:
-            return [f"refs/tags/{aws.pick(rng, _TAGS)}"]
-        return [f"refs/heads/{aws.pick(rng, _BRANCHES)}"]
+        if (bits & 63) < 10:
+            return [f"refs/tags/{_TAGS[(bits >> 6 & 15) % len(_TAGS)]}"]
+        return [f"refs/heads/{_BRANCHES[(bits >> 6 & 15) % len(_BRANCHES)]}"]
     if not refs:
         ctx.fail("refs", "a trigger record names 1 or more references, not 0")
     out = [r if r.startswith("refs/") else f"refs/heads/{r}" for r in refs]
@@ -43,14 +47,17 @@ def _refs(ctx: BuildContext, o: Options) -> list[str]:
     return out
 
 
-def _references(ctx: BuildContext, o: Options, refs: list[str]) -> list[dict[str, Any]]:
+def _references(
+    ctx: BuildContext, o: Options, refs: list[str], first_commit: str
+) -> list[dict[str, Any]]:
     commit: str | None = o.commit
     if commit is not None and not _COMMIT.match(commit):
         ctx.fail("commit", f"{commit!r} is not a commit id: 40 lower-case hex digits")
     change = o.change or "update"
     references = []
-    for ref in refs:
-        reference: dict[str, Any] = {"commit": commit or ctx.hex(40), "ref": ref}
+    for i, ref in enumerate(refs):
+        drawn = first_commit if i == 0 else ctx.hex(40)  # each pushed ref has its own commit
+        reference: dict[str, Any] = {"commit": commit or drawn, "ref": ref}
         if change == "create":
             reference["created"] = True
         elif change == "delete":
@@ -59,13 +66,13 @@ def _references(ctx: BuildContext, o: Options, refs: list[str]) -> list[dict[str
     return references
 
 
-def _user_arn(ctx: BuildContext) -> str:
-    rng = ctx.rng
-    if rng.random() < 0.6:
-        return ctx.arn("iam", f"user/{aws.pick(rng, FIRST_NAMES).lower()}", regional=False)
-    role = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}"
-    session = aws.pick(rng, FIRST_NAMES).lower()
-    return ctx.arn("sts", f"assumed-role/{role}/{session}", regional=False)
+def _user_arn(ctx: BuildContext, bits: int) -> str:
+    """Who pushed, from 18 bits: an IAM user (10 in 16 pushes) or an assumed role's session."""
+    person = FIRST_NAMES[(bits >> 4 & 31) % len(FIRST_NAMES)].lower()
+    if (bits & 15) < 10:
+        return f"arn:{ctx.partition}:iam::{ctx.account_id}:user/{person}"
+    role = f"{NOUNS[(bits >> 9 & 31) % len(NOUNS)]}-{ROLES[(bits >> 14 & 15) % len(ROLES)]}"
+    return f"arn:{ctx.partition}:sts::{ctx.account_id}:assumed-role/{role}/{person}"
 
 
 def _parts(ctx: BuildContext, o: Options) -> tuple[int, int]:
@@ -78,10 +85,14 @@ def _parts(ctx: BuildContext, o: Options) -> tuple[int, int]:
 
 def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One trigger record: the references a push changed in the repository."""
-    rng = ctx.rng
+    # one draw for the record: eventId and eventTriggerConfigId (256 bits), the first commit
+    # (160), then 61 bits of small choices; it fits the context's first pool block
+    b = ctx.getrandbits(477)
+    small = b >> 416
     repo: str | None = o.repository
     if repo is None:
-        repo = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, NOUNS)}-{aws.pick(rng, _REPO_KINDS)}"
+        kind = _REPO_KINDS[(small >> 10 & 3) % len(_REPO_KINDS)]
+        repo = f"{NOUNS[(small & 31) % len(NOUNS)]}-{NOUNS[(small >> 5 & 31) % len(NOUNS)]}-{kind}"
     elif not _REPOSITORY.match(repo) or repo.endswith(".git"):
         ctx.fail("repository", f"{repo!r} is not a repository name: 1 to 100 of A-Z a-z 0-9 . _ - "
                  "(not ending in .git)")  # fmt: skip
@@ -91,26 +102,27 @@ def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
             "custom_data", f"{len(custom)} characters; a trigger's custom data is at most 1,000"
         )
     part, total = _parts(ctx, o)
-    references = _references(ctx, o, _refs(ctx, o))
+    commit = (b >> 256 & _MASK_160).to_bytes(20, "little").hex()
+    references = _references(ctx, o, _refs(ctx, o, small >> 12), commit)
     record: dict[str, Any] = {"awsRegion": ctx.region, "codecommit": {"references": references}}
-    if custom is None and not o.given("custom_data") and rng.random() < 0.3:
-        custom = f"Notify #{aws.pick(rng, NOUNS)}-deploys"
+    if custom is None and not o.given("custom_data") and (small >> 22 & 15) < 5:
+        custom = f"Notify #{NOUNS[(small >> 26 & 31) % len(NOUNS)]}-deploys"
     if custom is not None:  # only triggers configured with custom data carry the key
         record["customData"] = custom
-    ids = rng.randbytes(32)  # eventId and eventTriggerConfigId in one draw
+    trigger = o.trigger_name or f"{repo}-{_TRIGGER_KINDS[(small >> 31 & 3) % 3]}"
     record.update({
-        "eventId": aws.uuid4_from(ids),
+        "eventId": uuid4_from_bits(b),
         "eventName": o.event_name or "ReferenceChanges",
         "eventPartNumber": part,
         "eventSource": "aws:codecommit",
         "eventSourceARN": ctx.arn("codecommit", repo),
         # the push happened a moment before the trigger fired
-        "eventTime": iso_ms_offset(ctx.time - timedelta(milliseconds=int(rng.random() * 900))),
+        "eventTime": iso_ms_offset(ctx.time - _PUSH_LAGS[small >> 33 & 63]),
         "eventTotalParts": total,
-        "eventTriggerConfigId": aws.uuid4_from(ids[16:]),
-        "eventTriggerName": o.trigger_name or f"{repo}-{aws.pick(rng, _TRIGGER_KINDS)}",
+        "eventTriggerConfigId": uuid4_from_bits(b >> 128),
+        "eventTriggerName": trigger,
         "eventVersion": "1.0",
-        "userIdentityARN": o.user_identity_arn or _user_arn(ctx),
+        "userIdentityARN": o.user_identity_arn or _user_arn(ctx, small >> 39),
     })  # fmt: skip
     return {"Records": [record]}
 

@@ -4,10 +4,12 @@ section 14)."""
 from __future__ import annotations
 
 import binascii
+import hashlib
 import re
 from typing import Any
 
 from .. import aws
+from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import NOUNS, ROLES
 from ..registry import EventSource, Option, Options
@@ -23,22 +25,32 @@ _KEY_ALPHABET = aws.LOWER_DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _INPUT_NAMES = ("SourceArtifact", "BuildArtifact", "TemplateOutput")
 _OUTPUT_NAMES = ("DeployOutput", "TestReport", "PackagedTemplate")
 _SESSION_TOKEN_BYTES = 600
+_CREDENTIAL_BYTES = 16 + 30 + _SESSION_TOKEN_BYTES  # key id chars, secret, session token
+_ARTIFACT_BYTES = 7 + 20  # object key chars, revision
+_KEY_TABLE = aws.byte_table(_KEY_ALPHABET)
+_KEY_ID_TABLE = aws.byte_table(aws.UPPER_DIGITS)
+_MASK_40 = (1 << 40) - 1
+_MASK_128 = (1 << 128) - 1
 
 
-def _user_parameters(ctx: BuildContext) -> str:
-    """UserParameters: a free string, most often a small JSON document."""
-    rng = ctx.rng
-    env = aws.pick(rng, ("prod", "staging", "dev"))
-    if rng.random() < 0.7:
-        return f'{{"environment":"{env}","service":"{aws.pick(rng, NOUNS)}"}}'
+def _shake(key: int) -> Any:
+    """SHAKE-256 keyed by 128 random bits: a job's few hundred random bytes in one call."""
+    return hashlib.shake_256(key.to_bytes(16, "little"))
+
+
+def _user_parameters(bits: int) -> str:
+    """UserParameters: a free string, most often a small JSON document (11 bits)."""
+    env = ("prod", "staging", "dev")[(bits & 3) % 3]
+    if (bits >> 2 & 15) < 11:
+        return f'{{"environment":"{env}","service":"{NOUNS[(bits >> 6 & 31) % len(NOUNS)]}"}}'
     return f"https://{env}.example.com/health"
 
 
-def _artifact(ctx: BuildContext, name: str, bucket: str, pipeline: str) -> dict[str, Any]:
-    """One artifact: CodePipeline keys objects by <pipeline[:20]>/<artifact[:20]>/<7 chars>."""
-    rng = ctx.rng
-    key = f"{pipeline[:20]}/{name[:20]}/{aws.chars(rng, 7, _KEY_ALPHABET)}"
-    revision = ctx.hex(40) if name.startswith("Source") else None  # the source commit id
+def _artifact(name: str, bucket: str, pipeline: str, raw: bytes) -> dict[str, Any]:
+    """One artifact: CodePipeline keys objects by <pipeline[:20]>/<artifact[:20]>/<7 chars>
+    (the chars from 7 bytes of ``raw``, a source artifact's revision from the next 20)."""
+    key = f"{pipeline[:20]}/{name[:20]}/{raw[:7].translate(_KEY_TABLE).decode()}"
+    revision = raw[7:27].hex() if name.startswith("Source") else None  # the source commit id
     return {
         "name": name,
         "revision": revision,
@@ -46,10 +58,12 @@ def _artifact(ctx: BuildContext, name: str, bucket: str, pipeline: str) -> dict[
     }
 
 
-def _names(ctx: BuildContext, o: Options, option: str, pool: tuple[str, ...]) -> list[str]:
+def _names(
+    ctx: BuildContext, o: Options, option: str, pool: tuple[str, ...], bit: int
+) -> list[str]:
     names: list[str] | None = getattr(o, option)
     if names is None:
-        count = int(ctx.rng.random() * 2) + (1 if option == "input_artifacts" else 0)
+        count = bit + (1 if option == "input_artifacts" else 0)
         return list(pool[:count])
     if len(names) > MAX_ARTIFACTS:
         ctx.fail(option, f"{len(names)} artifacts; an Invoke action takes 0 to {MAX_ARTIFACTS}")
@@ -61,14 +75,14 @@ def _names(ctx: BuildContext, o: Options, option: str, pool: tuple[str, ...]) ->
     return names
 
 
-def _credentials(ctx: BuildContext) -> dict[str, Any]:
-    """Temporary (STS) credentials that can read and write the artifact bucket."""
-    rng = ctx.rng
-    # the secret (30 bytes: 40 characters, no padding) and the session token in one draw
-    text = binascii.b2a_base64(rng.randbytes(30 + _SESSION_TOKEN_BYTES), newline=False).decode()
-    expires_ms = epoch_ms(ctx.time) + (45 + int(rng.random() * 15)) * 60_000
+def _credentials(ctx: BuildContext, raw: bytes, bits: int) -> dict[str, Any]:
+    """Temporary (STS) credentials that can read and write the artifact bucket: the key id,
+    secret and session token from ``raw``, the expiry from 4 bits."""
+    # the secret (30 bytes: 40 characters, no padding) and the session token in one encoding
+    text = binascii.b2a_base64(raw[16 : 46 + _SESSION_TOKEN_BYTES], newline=False).decode()
+    expires_ms = epoch_ms(ctx.time) + (45 + (bits & 15) % 15) * 60_000
     return {
-        "accessKeyId": aws.access_key_id(rng, temporary=True),
+        "accessKeyId": "ASIA" + raw[:16].translate(_KEY_ID_TABLE).decode(),
         "secretAccessKey": text[:40],
         "sessionToken": "IQoJb3JpZ2luX2Vj" + text[40:],
         "expirationTime": expires_ms,
@@ -90,31 +104,51 @@ def _check(ctx: BuildContext, o: Options) -> None:
 def build_codepipeline(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A job for an Invoke action: artifacts in the pipeline's bucket, temporary credentials."""
     _check(ctx, o)
-    rng = ctx.rng
-    pipeline = o.pipeline_name or f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ('pipeline', 'release'))}"
-    bucket = o.artifact_bucket or f"codepipeline-{ctx.region}-{int(rng.random() * 10**12):012d}"
-    function = o.function_name or f"{pipeline}-{aws.pick(rng, ROLES)}"[:64]
+    # one pool draw: the job id (128 bits), the key of the job's random bytes (128) and 72
+    # bits of choices; the credentials' ~700 bytes and the artifacts' come from SHAKE-256 of
+    # that key, one call (the pool would take ten blocks, the seeded Random its seeding)
+    b = ctx.getrandbits(328)
+    small = b >> 256
+    pipeline = o.pipeline_name or (
+        f"{NOUNS[(small & 31) % len(NOUNS)]}-{('pipeline', 'release')[small >> 5 & 1]}"
+    )
+    bucket = (
+        o.artifact_bucket or f"codepipeline-{ctx.region}-{(small >> 6 & _MASK_40) % 10**12:012d}"
+    )
+    function = o.function_name or f"{pipeline}-{ROLES[(small >> 46 & 15) % len(ROLES)]}"[:64]
     configuration = {"FunctionName": function}
-    params = o.user_parameters if o.given("user_parameters") else _user_parameters(ctx)
+    params = o.user_parameters if o.given("user_parameters") else _user_parameters(small >> 50)
     if params is not None:  # absent when the action has no UserParameters configured
         configuration["UserParameters"] = params
-    inputs = _names(ctx, o, "input_artifacts", _INPUT_NAMES)
-    outputs = _names(ctx, o, "output_artifacts", _OUTPUT_NAMES)
+    inputs = _names(ctx, o, "input_artifacts", _INPUT_NAMES, small >> 61 & 1)
+    outputs = _names(ctx, o, "output_artifacts", _OUTPUT_NAMES, small >> 62 & 1)
+    n = len(inputs) + len(outputs)
+    raw = _shake(b >> 128 & _MASK_128).digest(_CREDENTIAL_BYTES + 16 + _ARTIFACT_BYTES * n)
+    at = _CREDENTIAL_BYTES + 16  # after the credentials and a KMS key id
+    artifacts = [
+        _artifact(
+            name, bucket, pipeline, raw[at + _ARTIFACT_BYTES * i : at + _ARTIFACT_BYTES * (i + 1)]
+        )
+        for i, name in enumerate(inputs + outputs)
+    ]
+    for artifact in artifacts[len(inputs) :]:
+        artifact["revision"] = None  # outputs do not exist yet
     data: dict[str, Any] = {
         "actionConfiguration": {"configuration": configuration},
-        "inputArtifacts": [_artifact(ctx, n, bucket, pipeline) for n in inputs],
-        "outputArtifacts": [_artifact(ctx, n, bucket, pipeline) for n in outputs],
-        "artifactCredentials": _credentials(ctx),
+        "inputArtifacts": artifacts[: len(inputs)],
+        "outputArtifacts": artifacts[len(inputs) :],
+        "artifactCredentials": _credentials(ctx, raw, small >> 63),
     }
-    for artifact in data["outputArtifacts"]:
-        artifact["revision"] = None  # outputs do not exist yet
     if o.continuation_token is not None:  # only on a re-invocation after a continuation
         data["continuationToken"] = o.continuation_token
-    key = o.kms_key_id if o.kms_key_id is not None else (
-        ctx.arn("kms", f"key/{ctx.uuid()}") if rng.random() < 0.3 else None)  # fmt: skip
+    key = o.kms_key_id
+    if key is None and (small >> 67 & 15) < 5:  # 5 in 16 artifact stores use their own key
+        kms_id = uuid4_from_bits(int.from_bytes(raw[_CREDENTIAL_BYTES:at], "little"))
+        key = ctx.arn("kms", f"key/{kms_id}")
     if key is not None:  # only when the artifact store uses a customer managed KMS key
         data["encryptionKey"] = {"id": key, "type": "KMS"}
-    return {JOB_KEY: {"id": o.job_id or ctx.uuid(), "accountId": ctx.account_id, "data": data}}
+    job_id = o.job_id or uuid4_from_bits(b)
+    return {JOB_KEY: {"id": job_id, "accountId": ctx.account_id, "data": data}}
 
 
 SOURCES = (

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import aws
+from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS
 from ..registry import EventSource, Option, Options
@@ -74,6 +75,11 @@ SDK_VERSIONS = (
 PROVIDERS = ("Google", "Facebook", "SignInWithApple", "LoginWithAmazon")
 _ALNUM = aws.LOWER_DIGITS
 _POOL_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_POOL_ID_TABLE = aws.byte_table(_POOL_ID_CHARS)
+_CLIENT_ID_TABLE = aws.byte_table(_ALNUM)
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
+_NUMBERS = tuple(str(i) for i in range(100))
+_MASK_408 = (1 << 408) - 1
 # Options that only some triggers carry, by the prefix of triggerSource (the trigger family)
 _FAMILY_OPTIONS = {
     "user_not_found": (
@@ -126,14 +132,14 @@ _FOREIGN_OPTIONS = {
 }
 
 
-def user_pool_id(rng: Any, region: str) -> str:
-    """``<region>_<9 alphanumerics>``, as Cognito names pools."""
-    return f"{region}_{aws.chars(rng, 9, _POOL_ID_CHARS)}"
+def user_pool_id(raw: bytes, region: str) -> str:
+    """``<region>_<9 alphanumerics>``, as Cognito names pools, from the first 9 of ``raw``."""
+    return f"{region}_{raw[:9].translate(_POOL_ID_TABLE).decode()}"
 
 
-def _phone(rng: Any) -> str:
-    """A US number in E.164 from the 555-01xx block reserved for fiction."""
-    return f"+1{200 + int(rng.random() * 790)}55501{int(rng.random() * 100):02d}"
+def _phone(bits: int) -> str:
+    """A US number in E.164 from the 555-01xx block reserved for fiction (17 bits)."""
+    return f"+1{200 + (bits & 1023) % 790}55501{_TWO_DIGITS[(bits >> 10 & 127) % 100]}"
 
 
 def _user_status(trigger: str) -> str:
@@ -145,19 +151,24 @@ def _user_status(trigger: str) -> str:
     return "CONFIRMED"
 
 
-def _user(ctx: BuildContext, o: Options, trigger: str) -> tuple[str, dict[str, str]]:
-    """The user name and the attributes Cognito sends for this trigger (all strings)."""
-    rng = ctx.rng
-    first, last = aws.pick(rng, FIRST_NAMES), aws.pick(rng, LAST_NAMES)
-    email = f"{first.lower()}.{last.lower()}@{aws.pick(rng, DOMAINS)}"
-    sub = ctx.uuid()
-    if trigger == "PreSignUp_ExternalProvider":
-        name = f"{aws.pick(rng, PROVIDERS)}_{rng.randrange(10**20, 10**21)}"
-    elif rng.random() < 0.5:
+def _user(
+    ctx: BuildContext, o: Options, trigger: str, sub: str, u: int
+) -> tuple[str, dict[str, str]]:
+    """The user name and the attributes Cognito sends for this trigger (all strings), from the
+    low 51 bits of ``u``."""
+    first = FIRST_NAMES[(u & 255) % len(FIRST_NAMES)]
+    last = LAST_NAMES[(u >> 8 & 255) % len(LAST_NAMES)]
+    email = f"{first.lower()}.{last.lower()}@{DOMAINS[(u >> 16 & 3) % len(DOMAINS)]}"
+    if o.user_name is not None:
+        name: str = o.user_name
+    elif trigger == "PreSignUp_ExternalProvider":
+        b = ctx.getrandbits(80)
+        provider = PROVIDERS[b & 3]
+        name = f"{provider}_{10**20 + (b >> 2) % (9 * 10**20)}"
+    elif u >> 18 & 1:
         name = sub  # pools with e-mail as the sign-in name use the sub as userName
     else:
-        name = f"{first.lower()}{last[0].lower()}{int(rng.random() * 100)}"
-    name = o.user_name or name
+        name = f"{first.lower()}{last[0].lower()}{_NUMBERS[(u >> 19 & 127) % 100]}"
     attrs: dict[str, str] = {}
     if not trigger.startswith("PreSignUp"):  # the user exists: Cognito adds sub and status
         status = _user_status(trigger)
@@ -166,8 +177,8 @@ def _user(ctx: BuildContext, o: Options, trigger: str) -> tuple[str, dict[str, s
         attrs["email_verified"] = "false" if status == "UNCONFIRMED" else "true"
     attrs["name"] = f"{first} {last}"
     attrs["email"] = email
-    if rng.random() < 0.4:
-        attrs["phone_number"] = _phone(rng)
+    if (u >> 26 & 255) < 102:  # 40% of users gave a phone number
+        attrs["phone_number"] = _phone(u >> 34)
         if "sub" in attrs:
             attrs["phone_number_verified"] = attrs["email_verified"]
     if o.user_attributes:
@@ -231,16 +242,16 @@ def _session(ctx: BuildContext, o: Options) -> list[dict[str, Any]]:
                 }
             )
         return out
-    rng = ctx.rng
+    b = ctx.getrandbits(10)
     session: list[dict[str, Any]] = [
         {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None},
         {"challengeName": "PASSWORD_VERIFIER", "challengeResult": True, "challengeMetadata": None},
     ]
-    for _ in range(int(rng.random() * 3)):
+    for i in range((b & 255) % 3):
         session.append(
             {
                 "challengeName": "CUSTOM_CHALLENGE",
-                "challengeResult": rng.random() < 0.5,
+                "challengeResult": bool(b >> (8 + i) & 1),
                 "challengeMetadata": "CODE-CHALLENGE",
             }
         )
@@ -250,14 +261,13 @@ def _session(ctx: BuildContext, o: Options) -> list[dict[str, Any]]:
 def _kms_ciphertext(ctx: BuildContext) -> str:
     """The code as Cognito hands it to custom senders: an AWS Encryption SDK message (version 1,
     type 128, suite 0x0378) in base64, which always starts with 'AYADe'."""
-    return base64.b64encode(b"\x01\x80\x03\x78" + ctx.rng.randbytes(280)).decode()
+    return base64.b64encode(b"\x01\x80\x03\x78" + ctx.randbytes(280)).decode()
 
 
 def _request(
     ctx: BuildContext, o: Options, trigger: str, version: str, attrs: dict[str, str]
 ) -> dict[str, Any]:
     family = trigger.split("_", 1)[0]
-    rng = ctx.rng
     metadata = o.client_metadata
     not_found = bool(o.user_not_found)
     if not_found:
@@ -267,7 +277,7 @@ def _request(
         req["validationData"] = o.validation_data
     elif family == "PostAuthentication":
         req["newDeviceUsed"] = (
-            o.new_device_used if o.new_device_used is not None else (rng.random() < 0.2)
+            o.new_device_used if o.new_device_used is not None else ctx.getrandbits(8) < 51
         )
     elif family == "TokenGeneration":
         req["groupConfiguration"] = {
@@ -284,13 +294,13 @@ def _request(
             req["challengeName"] = o.challenge_name or "CUSTOM_CHALLENGE"
         req["session"] = _session(ctx, o)
     elif family == "VerifyAuthChallengeResponse":
-        code = f"{int(rng.random() * 1_000_000):06d}"
+        code = f"{ctx.getrandbits(32) % 1_000_000:06d}"
         req["privateChallengeParameters"] = o.private_challenge_parameters or {"answer": code}
         req["challengeAnswer"] = o.challenge_answer if o.challenge_answer is not None else code
     elif family == "UserMigration":
         req = {}  # the user is not in the pool yet: no attributes
         if trigger == "UserMigration_Authentication":
-            req["password"] = o.password or f"{aws.pick(rng, NOUNS).title()}-{ctx.hex(8)}!"
+            req["password"] = o.password or _password(ctx.getrandbits(40))
         req["validationData"] = o.validation_data
     elif family == "CustomMessage":
         req["codeParameter"] = "{####}"
@@ -310,6 +320,11 @@ def _request(
     return req
 
 
+def _password(bits: int) -> str:
+    """A password as people pick them, ``Orders-1f2e3d4c!``, from 40 bits."""
+    return f"{NOUNS[(bits & 255) % len(NOUNS)].title()}-{bits >> 8:08x}!"
+
+
 def _scopes(trigger: str) -> list[str]:
     if trigger == "TokenGeneration_ClientCredentials":
         return ["orders-api/read", "orders-api/write"]
@@ -320,12 +335,16 @@ def build_cognito_user_pool(ctx: BuildContext, o: Options) -> dict[str, Any]:
     trigger: str = o.trigger
     _check_options(ctx, o, trigger)
     version = _version(ctx, o, trigger)
-    rng = ctx.rng
-    pool = o.user_pool_id or user_pool_id(rng, ctx.region)
-    client = o.client_id or aws.chars(rng, 26, _ALNUM)
+    # one draw for the common part: pool id (9 bytes), client id (26), the user's sub (16),
+    # then 51 bits for the user and 8 for the SDK; only some triggers draw more
+    b = ctx.getrandbits(467)
+    raw = (b & _MASK_408).to_bytes(51, "little")
+    pool = o.user_pool_id or user_pool_id(raw, ctx.region)
+    client = o.client_id or raw[9:35].translate(_CLIENT_ID_TABLE).decode()
     if trigger.endswith("_AdminCreateUser") and not o.given("client_id"):
         client = "CLIENT_ID_NOT_APPLICABLE"  # an administrator, not an app client, acted
-    name, attrs = _user(ctx, o, trigger)
+    u = b >> 408
+    name, attrs = _user(ctx, o, trigger, aws.uuid4_from(raw[35:]), u)
     event: dict[str, Any] = {
         "version": version,
         "triggerSource": trigger,
@@ -333,7 +352,7 @@ def build_cognito_user_pool(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "userPoolId": pool,
         "userName": name,
         "callerContext": {
-            "awsSdkVersion": o.aws_sdk_version or aws.pick(rng, SDK_VERSIONS),
+            "awsSdkVersion": o.aws_sdk_version or SDK_VERSIONS[(u >> 51 & 255) % len(SDK_VERSIONS)],
             "clientId": client,
         },
         "request": _request(ctx, o, trigger, version, attrs),
@@ -355,7 +374,8 @@ DATASET_NAMES = ("UserPreferences", "GameProgress", "Settings", "Favorites", "Re
 SYNC_KEYS = ("theme", "language", "level", "score", "lastLogin", "volume", "notifications")
 
 
-def _dataset_records(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]:
+def _dataset_records(ctx: BuildContext, o: Options, b: int) -> dict[str, dict[str, Any]]:
+    """The changed records: as given, or 1 to 3 drawn from the 96 bits of ``b``."""
     if o.dataset_records is not None:
         out = {}
         for key, value in o.dataset_records.items():
@@ -375,18 +395,22 @@ def _dataset_records(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]
         if not out:
             ctx.fail("dataset_records", "a sync trigger carries at least one record")
         return out
-    rng = ctx.rng
     # 1 to 3 distinct keys: a start and a stride through the keys (their number is prime, so a
     # stride never meets an earlier key; rng.sample costs several times more)
     n = len(SYNC_KEYS)
-    start, stride = int(rng.random() * n), 1 + int(rng.random() * (n - 1))
+    start, stride = (b & 255) % n, 1 + (b >> 8 & 255) % (n - 1)
     records = {}
-    for i in range(1 + int(rng.random() * 3)):
+    for i in range(1 + (b >> 16 & 255) % 3):
+        r = b >> (24 + 24 * i)  # 8 bits each: the old value, removed or not, the new value
         key = SYNC_KEYS[(start + i * stride) % n]
-        old = str(int(rng.random() * 100))
-        remove = rng.random() < 0.2
-        new = None if remove else str(int(rng.random() * 100))
-        records[key] = {"oldValue": old, "newValue": new, "op": "remove" if remove else "replace"}
+        if (r >> 8 & 255) < 51:  # a fifth of the changes remove the key
+            records[key] = {"oldValue": _NUMBERS[(r & 255) % 100], "newValue": None, "op": "remove"}
+        else:
+            records[key] = {
+                "oldValue": _NUMBERS[(r & 255) % 100],
+                "newValue": _NUMBERS[(r >> 16 & 255) % 100],
+                "op": "replace",
+            }
     return records
 
 
@@ -397,15 +421,17 @@ def build_cognito_sync(ctx: BuildContext, o: Options) -> dict[str, Any]:
             ctx.fail(
                 option, f"{value!r} must be '{ctx.region}:<uuid>': the id starts with its region"
             )
-    ids = ctx.rng.randbytes(32)  # both uuids in one draw
+    # one draw for the event: both uuids (256 bits), the dataset (8) and its records (96)
+    b = ctx.getrandbits(360)
+    region = ctx.region
     return {
         "version": 2,
         "eventType": "SyncTrigger",
-        "region": ctx.region,
-        "identityPoolId": o.identity_pool_id or f"{ctx.region}:{aws.uuid4_from(ids)}",
-        "identityId": o.identity_id or f"{ctx.region}:{aws.uuid4_from(ids[16:])}",
-        "datasetName": o.dataset_name or aws.pick(ctx.rng, DATASET_NAMES),
-        "datasetRecords": _dataset_records(ctx, o),
+        "region": region,
+        "identityPoolId": o.identity_pool_id or f"{region}:{uuid4_from_bits(b)}",
+        "identityId": o.identity_id or f"{region}:{uuid4_from_bits(b >> 128)}",
+        "datasetName": o.dataset_name or DATASET_NAMES[(b >> 256 & 255) % len(DATASET_NAMES)],
+        "datasetRecords": _dataset_records(ctx, o, b >> 264),
     }
 
 

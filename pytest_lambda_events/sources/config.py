@@ -7,14 +7,14 @@ import binascii
 import hashlib
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms, iso_ms_z
+from ..timefmt import iso_ms_z
 
 CHANGE = "ConfigurationItemChangeNotification"
 OVERSIZED = "OversizedConfigurationItemChangeNotification"
@@ -31,8 +31,9 @@ _SUMMARY_KEYS = ("configurationItemVersion", "configurationItemCaptureTime",
                  "resourceId", "resourceName", "ARN", "awsRegion", "availabilityZone",
                  "resourceCreationTime")  # fmt: skip
 _INSTANCE_TYPES = ("t3.micro", "t3.medium", "m5.large", "c6g.xlarge", "r6i.large")
-# byte -> its value as a Java (signed) byte, as Config's token envelope lists them
-_SIGNED = tuple(str(b - 256 if b > 127 else b) for b in range(256))
+# byte -> its value as a Java (signed) byte, as Config's token envelope lists them (a list:
+# indexing it in a comprehension is the cheapest per-byte lookup, decimal formatting costs more)
+_SIGNED = [str(b - 256 if b > 127 else b) for b in range(256)]
 # Compact, as Config writes its JSON strings; one encoder rather than one per json.dumps call.
 # The invoking event is built here, so there are no cycles to look for; non-ASCII text is kept
 # as is (the same JSON once decoded) rather than escaped character by character.
@@ -42,17 +43,39 @@ _json_built = json.JSONEncoder(
 ).encode
 
 
-def _ec2_instance(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
-    rng = ctx.rng
-    instance = resource_id or f"i-{ctx.hex(17)}"
-    vpc, subnet, group = f"vpc-{ctx.hex(17)}", f"subnet-{ctx.hex(17)}", f"sg-{ctx.hex(17)}"
-    ip = f"10.{int(rng.random() * 256)}.{int(rng.random() * 256)}.{1 + int(rng.random() * 254)}"
+# A build draws its bits in one call (pool calls and ``ctx.rng``'s seeding cost more than the
+# rest of the build); the byte offsets in that draw:
+_B_MESSAGE, _B_COINS, _B_NOTIFIED, _B_CAPTURED, _B_TYPE = 0, 1, 2, 4, 6
+_B_DAYS, _B_SECONDS, _B_TEAM, _B_PREVIOUS, _B_RULE_ID = 7, 9, 12, 13, 14
+_B_MAX_AGE, _B_RULE_NAME, _B_TOKEN = 20, 21, 22  # the token: a 16-byte key, expanded
+_B_RESOURCE = 38  # 49 bytes for the resource's ids
+_DRAW = 87
+
+
+_LOWER_DIGITS = aws.byte_table(aws.LOWER_DIGITS)
+
+
+def _hex17(raw: bytes, at: int) -> str:
+    """17 hex digits (an EC2 id) from the 9 bytes at ``at``."""
+    return raw[at : at + 9].hex()[:17]
+
+
+def _pick(raw: bytes, at: int, seq: tuple[str, ...]) -> str:
+    return seq[raw[at] * len(seq) >> 8]
+
+
+def _ec2_instance(ctx: BuildContext, resource_id: str | None, raw: bytes) -> dict[str, Any]:
+    at = _B_RESOURCE
+    instance = resource_id or f"i-{_hex17(raw, at)}"
+    vpc, subnet = f"vpc-{_hex17(raw, at + 9)}", f"subnet-{_hex17(raw, at + 18)}"
+    group = f"sg-{_hex17(raw, at + 27)}"
+    ip = f"10.{raw[at + 45]}.{raw[at + 46]}.{1 + raw[at + 47] % 254}"
     return {
         "resourceId": instance, "resourceName": None,
         "ARN": ctx.arn("ec2", f"instance/{instance}"), "availabilityZone": f"{ctx.region}a",
         "configuration": {
-            "instanceId": instance, "instanceType": aws.pick(rng, _INSTANCE_TYPES),
-            "imageId": f"ami-{ctx.hex(17)}", "state": {"code": 16, "name": "running"},
+            "instanceId": instance, "instanceType": _pick(raw, at + 48, _INSTANCE_TYPES),
+            "imageId": f"ami-{_hex17(raw, at + 36)}", "state": {"code": 16, "name": "running"},
             "privateIpAddress": ip, "subnetId": subnet, "vpcId": vpc,
             "securityGroups": [{"groupName": "default", "groupId": group}],
         },
@@ -68,11 +91,12 @@ def _ec2_instance(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _security_group(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
-    group = resource_id or f"sg-{ctx.hex(17)}"
-    name = f"{aws.pick(ctx.rng, NOUNS)}-sg"
-    vpc = f"vpc-{ctx.hex(17)}"
-    port = aws.pick(ctx.rng, ("443", "22", "5432", "3389"))
+def _security_group(ctx: BuildContext, resource_id: str | None, raw: bytes) -> dict[str, Any]:
+    at = _B_RESOURCE
+    group = resource_id or f"sg-{_hex17(raw, at)}"
+    name = f"{_pick(raw, at + 9, NOUNS)}-sg"
+    vpc = f"vpc-{_hex17(raw, at + 10)}"
+    port = _pick(raw, at + 19, ("443", "22", "5432", "3389"))
     return {
         "resourceId": group, "resourceName": name,
         "ARN": ctx.arn("ec2", f"security-group/{group}"), "availabilityZone": "Not Applicable",
@@ -89,12 +113,15 @@ def _security_group(ctx: BuildContext, resource_id: str | None) -> dict[str, Any
     }  # fmt: skip
 
 
-def _bucket(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
-    bucket = resource_id or f"{aws.resource_name(ctx.rng, NOUNS)}-{ctx.hex(8)}"
+def _bucket(ctx: BuildContext, resource_id: str | None, raw: bytes) -> dict[str, Any]:
+    at = _B_RESOURCE
+    suffix = raw[at + 2 : at + 6].hex()
+    bucket = resource_id or f"{_pick(raw, at, NOUNS)}-{_pick(raw, at + 1, NOUNS)}-{suffix}"
+    owner = raw[at + 6 : at + 38].hex()  # the canonical user id: 64 hex digits
     return {
         "resourceId": bucket, "resourceName": bucket,
         "ARN": ctx.arn("s3", bucket, regional=False), "availabilityZone": "Regional",
-        "configuration": {"name": bucket, "owner": {"displayName": None, "id": ctx.hex(64)},
+        "configuration": {"name": bucket, "owner": {"displayName": None, "id": owner},
                           "creationDate": None, "versioningStatus": "Enabled"},
         "relationships": [],
         "changed": ("Configuration.VersioningStatus", "versioningStatus",
@@ -102,8 +129,8 @@ def _bucket(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _table(ctx: BuildContext, resource_id: str | None) -> dict[str, Any]:
-    table = resource_id or f"{aws.pick(ctx.rng, NOUNS)}-table"
+def _table(ctx: BuildContext, resource_id: str | None, raw: bytes) -> dict[str, Any]:
+    table = resource_id or f"{_pick(raw, _B_RESOURCE, NOUNS)}-table"
     arn = ctx.arn("dynamodb", f"table/{table}")
     return {
         "resourceId": table, "resourceName": table, "ARN": arn, "availabilityZone": "Regional",
@@ -123,7 +150,7 @@ _RESOURCES = {
 }
 
 
-def _diff(ctx: BuildContext, change: str, resource: dict[str, Any]) -> dict[str, Any]:
+def _diff(change: str, resource: dict[str, Any], raw: bytes) -> dict[str, Any]:
     """configurationItemDiff: what changed, consistent with the configuration item."""
     configuration = resource["configuration"]
     if change == "CREATE":
@@ -136,29 +163,36 @@ def _diff(ctx: BuildContext, change: str, resource: dict[str, Any]) -> dict[str,
         path, key, values = resource["changed"]
         current = configuration[key]
         others = [v for v in values if v != current]
-        previous = others[int(ctx.rng.random() * len(others))]
+        previous = others[raw[_B_PREVIOUS] * len(others) >> 8]
         props = {path: {"previousValue": previous, "updatedValue": current, "changeType": "UPDATE"}}
     return {"changedProperties": props, "changeType": change}
 
 
-def _item(ctx: BuildContext, o: Options, change: str, captured: datetime) -> dict[str, Any]:
+def _item(
+    ctx: BuildContext, o: Options, change: str, captured_ms: int, raw: bytes
+) -> dict[str, Any]:
     """The configuration item (recordVersion 1.3) of the resource the change concerns."""
-    rng = ctx.rng
-    resource_type: str = o.resource_type or aws.pick(rng, RESOURCE_TYPES)
-    resource = _RESOURCES[resource_type](ctx, o.resource_id)
-    created = captured - timedelta(
-        days=1 + int(rng.random() * 400), seconds=int(rng.random() * 86400)
-    )
+    resource_type: str = o.resource_type or _pick(raw, _B_TYPE, RESOURCE_TYPES)
+    resource = _RESOURCES[resource_type](ctx, o.resource_id, raw)
+    captured = datetime.fromtimestamp(captured_ms / 1000, UTC)
+    if change == "CREATE":
+        created = captured
+    else:  # 1 to 400 days before, at any second of the day
+        days = 1 + int.from_bytes(raw[_B_DAYS : _B_DAYS + 2]) * 400 // 65536
+        seconds = int.from_bytes(raw[_B_SECONDS : _B_SECONDS + 3]) * 86400 // 2**24
+        created = datetime.fromtimestamp(
+            (captured_ms - (days * 86400 + seconds) * 1000) / 1000, UTC
+        )
     deleted = change == "DELETE"
     item: dict[str, Any] = {
         "relatedEvents": [],
         "relationships": [] if deleted else resource["relationships"],
         "configuration": None if deleted else resource["configuration"],
         "supplementaryConfiguration": {},
-        "tags": {} if deleted else {"team": aws.pick(rng, NOUNS)},
+        "tags": {} if deleted else {"team": _pick(raw, _B_TEAM, NOUNS)},
         "configurationItemVersion": "1.3",
         "configurationItemCaptureTime": iso_ms_z(captured),
-        "configurationStateId": epoch_ms(captured),
+        "configurationStateId": captured_ms,
         "awsAccountId": ctx.account_id,
         "configurationItemStatus": _STATUS[change],
         "resourceType": resource_type,
@@ -168,9 +202,9 @@ def _item(ctx: BuildContext, o: Options, change: str, captured: datetime) -> dic
         "awsRegion": ctx.region,
         "availabilityZone": resource["availabilityZone"],
         "configurationStateMd5Hash": "",
-        "resourceCreationTime": iso_ms_z(captured if change == "CREATE" else created),
+        "resourceCreationTime": iso_ms_z(created),
     }
-    return {"item": item, "diff": _diff(ctx, change, resource)}
+    return {"item": item, "diff": _diff(change, resource, raw)}
 
 
 def _summary(item: dict[str, Any], change: str) -> dict[str, Any]:
@@ -183,14 +217,22 @@ def _summary(item: dict[str, Any], change: str) -> dict[str, Any]:
     return summary
 
 
-def _invoking_event(ctx: BuildContext, o: Options, message_type: str) -> dict[str, Any]:
-    notified = ctx.time - timedelta(milliseconds=50 + int(ctx.rng.random() * 2000))
+def _invoking_event(ctx: BuildContext, o: Options, message_type: str, raw: bytes) -> dict[str, Any]:
+    # times as epoch ms (datetime arithmetic costs more), each datetime made once
+    notified_ms = (
+        int(ctx.time.timestamp() * 1000)
+        - 50
+        - (int.from_bytes(raw[_B_NOTIFIED : _B_NOTIFIED + 2]) * 2000 >> 16)
+    )
+    notified = datetime.fromtimestamp(notified_ms / 1000, UTC)
     if message_type == SCHEDULED:
         return {"awsAccountId": ctx.account_id, "notificationCreationTime": iso_ms_z(notified),
                 "messageType": SCHEDULED, "recordVersion": "1.0"}  # fmt: skip
-    change: str = o.change_type or ("UPDATE" if ctx.rng.random() < 0.7 else "CREATE")
-    captured = notified - timedelta(milliseconds=500 + int(ctx.rng.random() * 3000))
-    built = _item(ctx, o, change, captured)
+    change: str = o.change_type or ("UPDATE" if raw[_B_COINS] & 15 < 11 else "CREATE")
+    captured_ms = (
+        notified_ms - 500 - (int.from_bytes(raw[_B_CAPTURED : _B_CAPTURED + 2]) * 3000 >> 16)
+    )
+    built = _item(ctx, o, change, captured_ms, raw)
     if message_type == OVERSIZED:
         return {"configurationItemSummary": _summary(built["item"], change),
                 "messageType": OVERSIZED, "notificationCreationTime": iso_ms_z(notified),
@@ -200,10 +242,12 @@ def _invoking_event(ctx: BuildContext, o: Options, message_type: str) -> dict[st
             "recordVersion": "1.3"}  # fmt: skip
 
 
-def _result_token(ctx: BuildContext) -> str:
-    """An opaque token to pass back to PutEvaluations: base64 of Config's encrypted envelope."""
-    signed = [_SIGNED[b] for b in ctx.rng.randbytes(112)]
-    data, iv = ",".join(signed[:96]), ",".join(signed[96:])
+def _result_token(key: bytes) -> str:
+    """An opaque token to pass back to PutEvaluations: base64 of Config's encrypted envelope
+    (its 112 random-looking bytes expanded from a 16-byte ``key`` in one C call)."""
+    raw = hashlib.shake_128(key).digest(112)
+    signed = _SIGNED
+    data, iv = ",".join([signed[b] for b in raw[:96]]), ",".join([signed[b] for b in raw[96:]])
     envelope = (f'{{"encryptedData":[{data}],"materialSetSerialNumber":1,'
                 f'"ivParameterSpec":{{"iv":[{iv}]}}}}')  # fmt: skip
     return binascii.b2a_base64(envelope.encode(), newline=False).decode()
@@ -223,18 +267,16 @@ def _check(ctx: BuildContext, o: Options, message_type: str) -> None:
 
 def build_config(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A Config rule evaluation request; ``resultToken`` goes back with PutEvaluations."""
-    rng = ctx.rng
-    message_type: str = (
-        o.message_type or (CHANGE, CHANGE, OVERSIZED, SCHEDULED)[int(rng.random() * 4)]
-    )
+    raw = ctx.randbytes(_DRAW)
+    message_type: str = o.message_type or (CHANGE, CHANGE, OVERSIZED, SCHEDULED)[raw[0] & 3]
     _check(ctx, o, message_type)
-    invoking = _invoking_event(ctx, o, message_type)
-    rule_id = f"config-rule-{aws.chars(rng, 6, aws.LOWER_DIGITS)}"
-    role = _SERVICE_ROLE if rng.random() < 0.6 else "role/config-role"
+    invoking = _invoking_event(ctx, o, message_type, raw)
+    rule_id = "config-rule-" + raw[_B_RULE_ID : _B_RULE_ID + 6].translate(_LOWER_DIGITS).decode()
+    role = _SERVICE_ROLE if raw[_B_COINS] >> 4 < 10 else "role/config-role"
     if o.rule_parameters is not None:
         params = _json(o.rule_parameters)
-    elif rng.random() < 0.6:
-        params = f'{{"maxAgeDays":"{30 + int(rng.random() * 60)}"}}'
+    elif raw[_B_MAX_AGE] & 15 < 10:
+        params = f'{{"maxAgeDays":"{30 + raw[_B_MAX_AGE] * 60 // 256}"}}'
     else:
         params = "{}"  # the rule has no parameters
     left = o.event_left_scope if o.event_left_scope is not None else o.change_type == "DELETE"
@@ -242,12 +284,12 @@ def build_config(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "version": "1.0",
         "invokingEvent": _json_built(invoking),
         "ruleParameters": params,
-        "resultToken": _result_token(ctx),
+        "resultToken": _result_token(raw[_B_TOKEN : _B_TOKEN + 16]),
         # true when the resource was deleted or moved out of the rule's scope
         "eventLeftScope": left,
         "executionRoleArn": ctx.arn("iam", role, regional=False),
         "configRuleArn": ctx.arn("config", f"config-rule/{rule_id}"),
-        "configRuleName": o.rule_name or f"{aws.pick(rng, NOUNS)}-compliance-check",
+        "configRuleName": o.rule_name or f"{_pick(raw, _B_RULE_NAME, NOUNS)}-compliance-check",
         "configRuleId": rule_id,
         "accountId": ctx.account_id,
         "evaluationMode": "DETECTIVE",

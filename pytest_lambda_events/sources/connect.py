@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from .. import aws
+from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, NOUNS
 from ..registry import EventSource, Option, Options
@@ -31,14 +31,20 @@ _DEFAULT_METHOD = {"VOICE": "INBOUND", "CHAT": "API", "TASK": "API", "EMAIL": "I
 _TRANSFERS = ("TRANSFER", "QUEUE_TRANSFER")
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 QUEUES = ("BasicQueue", "Billing", "Support", "Sales", "Returns")
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
+_MASK_64 = (1 << 64) - 1
 
 
-def _phone(rng: Any) -> str:
-    return f"+1{200 + int(rng.random() * 790)}55501{int(rng.random() * 100):02d}"
+def _phone(bits: int) -> str:
+    """A US number in E.164 from the 555-01xx block reserved for fiction (17 bits)."""
+    return f"+1{200 + (bits & 1023) % 790}55501{_TWO_DIGITS[(bits >> 10 & 127) % 100]}"
 
 
-def _endpoint(ctx: BuildContext, o: Options, channel: str, who: str) -> dict[str, str] | None:
-    """Customer or system endpoint: phone numbers for voice, addresses for e-mail, none else."""
+def _endpoint(
+    ctx: BuildContext, o: Options, channel: str, who: str, bits: int
+) -> dict[str, str] | None:
+    """Customer or system endpoint: phone numbers for voice, addresses for e-mail, none else
+    (from 17 bits)."""
     option = f"{who}_phone"
     given: str | None = getattr(o, option)
     if given is not None:
@@ -47,12 +53,12 @@ def _endpoint(ctx: BuildContext, o: Options, channel: str, who: str) -> dict[str
         if not E164.match(given):
             ctx.fail(option, f"{given!r} is not E.164: '+', country code, number, 15 digits max")
         return {"Address": given, "Type": "TELEPHONE_NUMBER"}
-    rng = ctx.rng
     if channel == "VOICE":
-        return {"Address": _phone(rng), "Type": "TELEPHONE_NUMBER"}
+        return {"Address": _phone(bits), "Type": "TELEPHONE_NUMBER"}
     if channel == "EMAIL":
-        local = aws.pick(rng, FIRST_NAMES).lower() if who == "customer" else "support"
-        return {"Address": f"{local}@{aws.pick(rng, DOMAINS)}", "Type": "EMAIL_ADDRESS"}
+        name = FIRST_NAMES[(bits & 255) % len(FIRST_NAMES)]
+        local = name.lower() if who == "customer" else "support"
+        return {"Address": f"{local}@{DOMAINS[(bits >> 8 & 3) % 3]}", "Type": "EMAIL_ADDRESS"}
     return None
 
 
@@ -62,13 +68,14 @@ def _media_streams(ctx: BuildContext, o: Options, channel: str, contact_id: str)
         return {"Customer": {"Audio": None}}
     if channel != "VOICE":
         ctx.fail("media_streaming", f"only VOICE contacts stream audio, not {channel}")
-    started = ctx.time - timedelta(milliseconds=500 + int(ctx.rng.random() * 20_000))
+    bits = ctx.getrandbits(80)
+    started = ctx.time - timedelta(milliseconds=500 + (bits >> 64) % 20_000)
     stream = f"stream/connect-contact-{contact_id}/{epoch_ms(started) - 1}"
     return {
         "Customer": {
             "Audio": {
                 "StartFragmentNumber": str(
-                    91343852333181432392682062600000000000000000000 + ctx.rng.getrandbits(64)
+                    91343852333181432392682062600000000000000000000 + (bits & _MASK_64)
                 ),
                 "StartTimestamp": str(epoch_ms(started)),
                 "StreamARN": ctx.arn("kinesisvideo", stream),
@@ -84,7 +91,6 @@ def _check_strings(ctx: BuildContext, option: str, values: dict[str, Any] | None
 
 
 def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    rng = ctx.rng
     channel: str = o.channel or "VOICE"
     method: str = o.initiation_method or _DEFAULT_METHOD[channel]
     if channel != "VOICE" and method in ("OUTBOUND", "CALLBACK", "MONITOR", "QUEUE_TRANSFER"):
@@ -95,30 +101,33 @@ def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
         )
     _check_strings(ctx, "attributes", o.attributes)
     _check_strings(ctx, "parameters", o.parameters)
-    ids = rng.randbytes(64)  # the instance, contact, earlier contact and queue ids in one draw
-    instance = o.instance_id or aws.uuid4_from(ids)
+    # one draw for the contact: the instance, contact and queue ids (384 bits) and 78 bits of
+    # choices (the first pool block holds them); a transfer draws its earlier contact's id
+    b = ctx.getrandbits(462)
+    small = b >> 384
+    instance = o.instance_id or uuid4_from_bits(b)
     instance_arn = ctx.arn("connect", f"instance/{instance}")
-    contact = o.contact_id or aws.uuid4_from(ids[16:])
+    contact = o.contact_id or uuid4_from_bits(b >> 128)
     # a transfer continues an earlier contact; otherwise the contact is its own first contact
-    previous = aws.uuid4_from(ids[32:]) if method in _TRANSFERS else contact
+    previous = uuid4_from_bits(ctx.getrandbits(128)) if method in _TRANSFERS else contact
     initial = previous if method in _TRANSFERS else contact
-    queued = o.queue_name is not None or (method in _TRANSFERS or rng.random() < 0.5)
+    queued = o.queue_name is not None or method in _TRANSFERS or bool(small & 1)
     queue = None
     if queued:
         queue = {
-            "ARN": f"{instance_arn}/queue/{aws.uuid4_from(ids[48:])}",
-            "Name": o.queue_name or aws.pick(rng, QUEUES),
-            "OutboundCallerId": {"Address": _phone(rng), "Type": "TELEPHONE_NUMBER"},
+            "ARN": f"{instance_arn}/queue/{uuid4_from_bits(b >> 256)}",
+            "Name": o.queue_name or QUEUES[(small >> 1 & 7) % len(QUEUES)],
+            "OutboundCallerId": {"Address": _phone(small >> 4), "Type": "TELEPHONE_NUMBER"},
         }
     attributes = o.attributes
     if attributes is None:
-        attributes = {"Language": "en-US", "intent": aws.pick(rng, NOUNS)}
+        attributes = {"Language": "en-US", "intent": NOUNS[(small >> 21 & 31) % len(NOUNS)]}
     data = {
         "Attributes": dict(attributes),
         "AwsRegion": ctx.region,
         "Channel": channel,
         "ContactId": contact,
-        "CustomerEndpoint": _endpoint(ctx, o, channel, "customer"),
+        "CustomerEndpoint": _endpoint(ctx, o, channel, "customer", small >> 26),
         "CustomerId": None,
         "Description": None,
         "InitialContactId": initial,
@@ -132,14 +141,14 @@ def build_connect(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "References": {},
         "RelatedContactId": None,
         "SegmentAttributes": {"connect:Subtype": {"ValueString": f"connect:{_SUBTYPES[channel]}"}},
-        "SystemEndpoint": _endpoint(ctx, o, channel, "system"),
+        "SystemEndpoint": _endpoint(ctx, o, channel, "system", small >> 43),
         "Tags": {"aws:connect:instanceId": instance},
     }
     parameters = o.parameters
     if parameters is None:
         parameters = {
-            "lookupType": aws.pick(rng, ("order", "account", "ticket")),
-            "retries": str(int(rng.random() * 3)),
+            "lookupType": ("order", "account", "ticket")[(small >> 60 & 15) % 3],
+            "retries": "012"[(small >> 64 & 15) % 3],
         }
     return {
         "Name": "ContactFlowEvent",

@@ -19,7 +19,7 @@ MAX_PAYLOAD_BYTES = {"RequestResponse": 6_291_556, "Event": 1_048_576}
 def build_custom(ctx: BuildContext, o: Options) -> Any:
     """The caller's payload as the function receives it (a JSON round trip of it)."""
     if o.payload is None:
-        return business_record(ctx.rng)
+        return business_record(ctx)
     try:
         text = json.dumps(o.payload, separators=(",", ":"), ensure_ascii=False)
     except (TypeError, ValueError) as exc:

@@ -5,7 +5,6 @@ alphabetical order, as the captured events have them."""
 from __future__ import annotations
 
 import copy
-import random
 import re
 from typing import Any
 
@@ -33,6 +32,15 @@ _CLUSTER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$")
 _NAME = re.compile(r"^[^/\\. \"$]{1,63}$")  # database names; collections are checked looser
 _DRAWN_OPERATIONS = ("insert", "insert", "insert", "update", "update", "replace", "delete")
 _INVOICE_STATES = ("paid", "overdue", "draft")
+_MASK_128 = (1 << 128) - 1
+# A batch's own values, sliced from one draw: the drawn operation of a one-event batch (bits
+# 0-7), cluster name (8-39), database and collection names (40-55), the ObjectId process
+# bytes (56-95) and counter (96-119), the first cluster second (120-127).
+_BATCH_BITS = 128
+# One event's: a new cluster second (0-7), its document's creation (8-39), its document
+# (40-167), an update's version (168-175) and changed document (176-303), its resume token's
+# suffix (304-319).
+_RECORD_BITS = 320
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -48,15 +56,17 @@ def _count(ctx: BuildContext, o: Options) -> int:
     return count
 
 
-def _operations(ctx: BuildContext, o: Options, count: int) -> list[str]:
+def _operations(ctx: BuildContext, o: Options, count: int, b: int) -> list[str]:
     if o.operation_type is not None:
         return [o.operation_type] * count
     if o.documents is not None:
         return ["insert"] * count
     if o.updated_fields is not None or o.removed_fields is not None:
         return ["update"] * count
-    rng = ctx.rng
-    return [aws.pick(rng, _DRAWN_OPERATIONS) for _ in range(count)]
+    if count == 1:
+        return [_DRAWN_OPERATIONS[(b & 0xFF) % 7]]
+    r = ctx.rng.random
+    return [_DRAWN_OPERATIONS[int(r() * 7)] for _ in range(count)]
 
 
 def _check(ctx: BuildContext, o: Options) -> None:
@@ -85,9 +95,8 @@ def _check(ctx: BuildContext, o: Options) -> None:
         ctx.fail("collection", f"{len(o.collection)} characters; a collection name has 1 to 255")
 
 
-def _cluster_arn(ctx: BuildContext, o: Options) -> str:
+def _cluster_arn(ctx: BuildContext, o: Options, b: int) -> str:
     if o.cluster_name is None:
-        b = ctx.rng.getrandbits(32)
         name = f"{NOUNS[b % len(NOUNS)]}-docdb-{b >> 8:06x}"
     elif _CLUSTER.match(o.cluster_name):
         name = o.cluster_name
@@ -100,10 +109,9 @@ def _cluster_arn(ctx: BuildContext, o: Options) -> str:
     return f"arn:{ctx.partition}:rds:{ctx.region}:{ctx.account_id}:cluster:{name}"
 
 
-def _document(rng: random.Random) -> dict[str, Any]:
-    """A small business document (an order, a signup, a page view or an invoice) from one
-    draw, its last field one an update changes (never its own identifier)."""
-    b = rng.getrandbits(128)
+def _document(b: int) -> dict[str, Any]:
+    """A small business document (an order, a signup, a page view or an invoice) from 128
+    random bits, its last field one an update changes (never its own identifier)."""
     kind = b & 3
     if kind == 0:
         return {
@@ -136,21 +144,7 @@ def _document(rng: random.Random) -> dict[str, Any]:
     }
 
 
-class _ObjectIds:
-    """ObjectIds as MongoDB drivers make them: 4-byte seconds, 5 random bytes per process,
-    a 3-byte counter."""
-
-    def __init__(self, ctx: BuildContext) -> None:
-        self.process = ctx.hex(10)
-        self.counter = int(ctx.rng.random() * 0xFFFFFF)
-
-    def at(self, seconds: int) -> dict[str, str]:
-        self.counter = (self.counter + 1) & 0xFFFFFF
-        return {"$oid": f"{seconds & 0xFFFFFFFF:08x}{self.process}{self.counter:06x}"}
-
-
 def _event(
-    ctx: BuildContext,
     o: Options,
     op: str,
     t: int,
@@ -158,10 +152,12 @@ def _event(
     oid: dict[str, str] | None,
     document: dict[str, Any] | None,
     ns: dict[str, str],
+    bits: int,
 ) -> dict[str, Any]:
-    """One change event, keys in alphabetical order."""
-    update = _update_description(ctx, o, document) if op == "update" else None
-    token = resume_token(t, i, f"{ctx.rng.getrandbits(16):04x}")
+    """One change event, keys in alphabetical order (``bits``: the record's, see
+    ``_RECORD_BITS``)."""
+    update = _update_description(o, document, bits) if op == "update" else None
+    token = resume_token(t, i, f"{bits >> 304 & 0xFFFF:04x}")
     rename_to = o.rename_to or f"{ns['coll']}_old"
     return change_event(op, t, i, token, ns, oid, document, update, rename_to)
 
@@ -210,17 +206,15 @@ def _copy_id(oid: Any) -> Any:
     return copy.deepcopy(oid)
 
 
-def _update_description(
-    ctx: BuildContext, o: Options, document: dict[str, Any] | None
-) -> dict[str, Any]:
+def _update_description(o: Options, document: dict[str, Any] | None, bits: int) -> dict[str, Any]:
     if o.updated_fields is not None or o.removed_fields is not None:
         return {
             "updatedFields": dict(o.updated_fields or {}),
             "removedFields": list(o.removed_fields or []),
         }
-    source = document or _document(ctx.rng)
+    source = document or _document(bits >> 176 & _MASK_128)
     name = list(source)[-1]  # a status, total or plan; never the record's own identifier
-    fields = {name: source[name], "version": 2 + int(ctx.rng.random() * 9)}
+    fields = {name: source[name], "version": 2 + (bits >> 168 & 0xFF) % 9}
     if document is not None:  # UpdateLookup: the looked-up document already has the change
         document.update(fields)
     return {"updatedFields": fields, "removedFields": []}
@@ -230,32 +224,42 @@ def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of change events from one database (and collection) of a DocumentDB cluster."""
     _check(ctx, o)
     count = _count(ctx, o)
-    operations = _operations(ctx, o, count)
-    rng = ctx.rng
-    arn = _cluster_arn(ctx, o)
+    b, one = ctx.batch_bits(count, _BATCH_BITS, _RECORD_BITS)
+    operations = _operations(ctx, o, count, b)
+    arn = _cluster_arn(ctx, o, b >> 8)
     ns = {
-        "db": o.database or f"{aws.pick(rng, NOUNS)}_db",
-        "coll": o.collection or aws.pick(rng, NOUNS),
+        "db": o.database or f"{NOUNS[(b >> 40 & 0xFF) % len(NOUNS)]}_db",
+        "coll": o.collection or NOUNS[(b >> 48 & 0xFF) % len(NOUNS)],
     }
-    ids = _ObjectIds(ctx)
+    # ObjectIds as MongoDB drivers make them: 4-byte seconds, 5 random bytes per process,
+    # a 3-byte counter
+    process, counter = f"{b >> 56 & 0xFFFFFFFFFF:010x}", b >> 96 & 0xFFFFFF
     lookup = o.full_document == "UpdateLookup"
     # cluster times: seconds before the invoke, each second's operations numbered from 1
     last = int(ctx.time.timestamp()) - 1
-    t, i = last - int(rng.random() * 5) - count // 500, 0
+    t, i = last - (b >> 120 & 0xFF) % 5 - count // 500, 0
+    draw = None if one is not None else ctx.rng.getrandbits
+    first = one or 0
     events = []
     for index, op in enumerate(operations):
-        if index and t < last and rng.random() < 0.3:
+        bits = first if draw is None else draw(_RECORD_BITS)
+        if index and t < last and (bits & 0xFF) < 77:  # 30% of events start a new second
             t, i = t + 1, 0
         i += 1
-        created = t if op == "insert" else t - 60 - int(rng.random() * 30 * 86_400)
-        oid = ids.at(created) if op in DOCUMENT_OPERATIONS else None
+        oid = None
+        if op in DOCUMENT_OPERATIONS:
+            created = t if op == "insert" else t - 60 - (bits >> 8 & 0xFFFFFFFF) % (30 * 86_400)
+            counter = (counter + 1) & 0xFFFFFF
+            oid = {"$oid": f"{created & 0xFFFFFFFF:08x}{process}{counter:06x}"}
         document = None
         if op in _WITH_DOCUMENT or (op == "update" and lookup):
             given = o.documents[index] if o.documents is not None else None
-            document = copy.deepcopy(given) if given is not None else _document(rng)
+            document = (
+                copy.deepcopy(given) if given is not None else _document(bits >> 40 & _MASK_128)
+            )
             if "_id" in document:
                 ctx.fail("documents", "leave _id out: it is the documentKey the builder draws")
-        events.append({"event": _event(ctx, o, op, t, i, oid, document, ns)})
+        events.append({"event": _event(o, op, t, i, oid, document, ns, bits)})
     batch = {"eventSourceArn": arn, "events": events, "eventSource": "aws:docdb"}
     check_event_size(ctx, batch, count)
     return batch

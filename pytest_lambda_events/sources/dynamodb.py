@@ -4,12 +4,10 @@ one shard of one table's stream (reference/shapes.md 2, semantics.md 5.2 and 5.8
 from __future__ import annotations
 
 import binascii
-import random
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from .. import aws
@@ -18,13 +16,14 @@ from ..attribute_values import (
     attribute_size,
     copy_item,
     item_size,
+    number_size,
     serialize_item,
 )
 from ..building import BuildContext
 from ..content import CURRENCIES, DOMAINS, FIRST_NAMES, LAST_NAMES, PLANS, PRODUCTS
 from ..errors import EventConfigError, did_you_mean
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms, iso_ms_z
+from ..timefmt import epoch_ms, iso_ms_z, iso_of_ms
 from ._streams import (
     WINDOW_OPTIONS,
     arrival_times_ms,
@@ -59,8 +58,23 @@ _USER_AGENTS = (
     "Version/17.4 Safari/605.1.15",
 )
 _ROLE_NAMES = ("viewer", "editor", "admin", "billing", "support")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TAGS = ("priority", "wholesale", "eu", "auto-renew", "net-30", "reviewed")
+_TABLE_PREFIXES = ("shop", "app", "main", "core", "billing")
+_SMALL_INTS = tuple(str(i) for i in range(300))
+_SMALL_SIZES = {text: number_size(text) for text in _SMALL_INTS}
+_ATTRIBUTE_COUNTS = {"order": 8, "user": 11, "session": 9, "invoice": 10}
+_MASK_34, _MASK_48, _MASK_52 = (1 << 34) - 1, (1 << 48) - 1, (1 << 52) - 1
+_MASK_64, _MASK_66, _MASK_72 = (1 << 64) - 1, (1 << 66) - 1, (1 << 72) - 1
+_MASK_128, _MASK_256 = (1 << 128) - 1, (1 << 256) - 1
+# A batch's own values, sliced from one draw: entity and key layout (bits 0-7), view type
+# (8-15), table name (16-23), stream age (24-63), first sequence number (64-129), a one-record
+# batch's arrival (130-169).
+_BATCH_BITS = 170
+# One record's: eventID (8-135; 0-7 are spare), sequence step (136-152), creation (153-186)
+# and update (187-220) times, TTL expiry (221-240), the item's small choices (241-304), its
+# entity's ids, lines, checksum or address (305-592), a sort key's time (593-624), and a
+# one-record batch's event name (625-632).
+_RECORD_BITS = 633
 
 
 class _Image:
@@ -161,17 +175,19 @@ def _count(ctx: BuildContext, o: Options) -> int:
     return next(iter(given.values()), 1)
 
 
-def _draw_event_names(ctx: BuildContext, o: Options, count: int) -> list[str]:
-    """Event names that fit the images the caller gave: a new image only -> INSERT/MODIFY..."""
+def _draw_event_names(ctx: BuildContext, o: Options, count: int, one: int | None) -> list[str]:
+    """Event names that fit the images the caller gave: a new image only -> INSERT/MODIFY...
+    (``one``: a one-record batch's record bits, whose bits 625-632 pick its name)."""
     if o.ttl_removal:
         return ["REMOVE"] * count
     has_new, has_old = o.new_image is not None, o.old_image is not None
     if has_new and has_old:
         return ["MODIFY"] * count
-    r = ctx.rng.random
+    xs = (
+        [(one >> 625 & 0xFF) / 256] if one is not None else [ctx.rng.random() for _ in range(count)]
+    )
     names = []
-    for _ in range(count):
-        x = r()
+    for x in xs:
         if has_new:
             names.append("INSERT" if x < 0.45 else "MODIFY")
         elif has_old:
@@ -195,46 +211,44 @@ def _check_fit(ctx: BuildContext, o: Options, names: list[str]) -> None:
         ctx.fail("items", "pass either items (one item per record) or new_image/old_image")
 
 
-def _view_type(ctx: BuildContext, o: Options) -> str:
+def _view_type(ctx: BuildContext, o: Options, b: int) -> str:
     if o.stream_view_type is not None:
         return str(o.stream_view_type)
     if o.new_image is not None or o.old_image is not None or o.items is not None:
         return "NEW_AND_OLD_IMAGES"  # show the caller's items
-    x = ctx.rng.random()  # NEW_AND_OLD_IMAGES is what most Lambda consumers enable
+    x = (b >> 8 & 0xFF) / 256  # NEW_AND_OLD_IMAGES is what most Lambda consumers enable
     for view, upto in (("NEW_AND_OLD_IMAGES", 0.55), ("NEW_IMAGE", 0.8), ("KEYS_ONLY", 0.9)):
         if x < upto:
             return view
     return "OLD_IMAGE"
 
 
-def _layout(ctx: BuildContext, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+def _layout(b: int, names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The generated items' entity and key names, when the caller gave no items."""
-    rng = ctx.rng
-    entity = aws.pick(rng, _ENTITIES)
+    entity = _ENTITIES[b & 3]
     if names:
         return entity, names
-    if rng.random() < 0.5:
-        return entity, ("pk", "sk") if rng.random() < 0.7 else ("PK", "SK")
+    if b & 4:  # single-table designs, mostly with lower-case key names
+        return entity, ("pk", "sk") if (b >> 3 & 15) < 11 else ("PK", "SK")
     return entity, (f"{entity}Id",)
 
 
-def _table_name(ctx: BuildContext, o: Options, entity: str, names: tuple[str, ...]) -> str:
+def _table_name(ctx: BuildContext, o: Options, entity: str, names: tuple[str, ...], b: int) -> str:
     if o.table_name is not None:
         if not _TABLE_NAME.match(o.table_name):
             ctx.fail(
                 "table_name", f"{o.table_name!r}: table names are 3 to 255 of a-z A-Z 0-9 _ . -"
             )
         return str(o.table_name)
-    rng = ctx.rng
-    env = aws.pick(rng, _ENVS)
+    env = _ENVS[(b >> 16 & 3) % 3]
     if names in (("pk", "sk"), ("PK", "SK")):
-        return f"{aws.pick(rng, ('shop', 'app', 'main', 'core', 'billing'))}-table-{env}"
-    return f"{entity.capitalize()}s" if rng.random() < 0.5 else f"{entity}s-{env}"
+        return f"{_TABLE_PREFIXES[(b >> 18 & 7) % 5]}-table-{env}"
+    return f"{entity.capitalize()}s" if b >> 21 & 1 else f"{entity}s-{env}"
 
 
-def _stream_label(ctx: BuildContext, o: Options) -> str:
+def _stream_label(ctx: BuildContext, o: Options, b: int) -> str:
     if o.stream_label is None:  # the table's stream was enabled 2 hours to 2 years ago
-        age_ms = 7_200_000 + int(ctx.rng.random() * 730 * 86_400_000)
+        age_ms = 7_200_000 + (b >> 24 & 0xFFFFFFFFFF) % (730 * 86_400_000)
         return _iso(epoch_ms(ctx.time) - age_ms)[:-1]
     label = str(o.stream_label)
     if not _STREAM_LABEL.match(label):
@@ -252,116 +266,147 @@ def _stream_label(ctx: BuildContext, o: Options) -> str:
     return label
 
 
-def _key_values(ctx: BuildContext, entity: str, names: tuple[str, ...]) -> dict[str, Any]:
-    """Typed key attributes of a generated item: single-table ``PK/SK`` strings, or an id."""
-    rng = ctx.rng
+def _key_values(entity: str, names: tuple[str, ...], area: int, since_ms: int) -> tuple[str, ...]:
+    """The key strings of a generated item: single-table ``PK/SK``, or an id (from the
+    record's entity bits; ``since_ms``: a sort key's time when the caller's key names have one
+    the layouts don't know)."""
     if entity == "order":
-        h = rng.randbytes(9).hex()
+        h = (area & _MASK_72).to_bytes(9, "little").hex()
         own = f"ord-{h[:10]}"
         pk, sk = f"CUSTOMER#cus-{h[10:]}", f"ORDER#{own}"
     elif entity == "user":
-        own = ctx.uuid()
+        own = aws.uuid4_from((area & _MASK_128).to_bytes(16, "little"))
         pk, sk = f"USER#{own}", "PROFILE"
     elif entity == "session":
-        raw = rng.randbytes(32)
+        raw = (area & _MASK_256).to_bytes(32, "little")
         own = raw[16:].hex()
         pk, sk = f"USER#{aws.uuid4_from(raw)}", f"SESSION#{own}"
     else:
-        b = rng.getrandbits(52)
+        b = area & _MASK_52
         own = f"INV-{100_000 + b % 900_000}"
         pk, sk = f"ACCOUNT#acct-{b >> 20:08x}", f"INVOICE#{own}"
     if names in (("pk", "sk"), ("PK", "SK")):
-        return {names[0]: {"S": pk}, names[1]: {"S": sk}}
+        return pk, sk
     if len(names) == 1:
-        return {names[0]: {"S": own}}
-    since = epoch_ms(ctx.time) - int(rng.random() * 30 * 86_400_000)
-    return {names[0]: {"S": own}, names[1]: {"S": _iso(since)}}
+        return (own,)
+    return own, _iso(since_ms)
 
 
-def _attributes(ctx: BuildContext, entity: str, created_ms: int) -> dict[str, Any]:
-    """Typed non-key attributes of a generated item created at ``created_ms``. Written typed
-    directly: marshalling plain values costs several times more on 10,000-record batches."""
-    rng = ctx.rng
-    b = rng.getrandbits(64)  # the item's small choices, a few bits each
-    created = _iso(created_ms)
+def _typed_keys(names: tuple[str, ...], values: tuple[str, ...]) -> dict[str, Any]:
+    """Typed string key attributes (a new dict each call: records share none)."""
+    if len(names) == 2:
+        return {names[0]: {"S": values[0]}, names[1]: {"S": values[1]}}
+    return {names[0]: {"S": values[0]}}
+
+
+def _attributes(
+    entity: str, created_ms: int, created: str, updated: str, b: int, area: int, bump: int
+) -> tuple[dict[str, Any], int]:
+    """Typed non-key attributes of a generated item created at ``created_ms`` and last updated
+    at ``updated``, from 64 bits of small choices (``b``) and the record's entity bits
+    (``area``, past what its key took); ``bump=1`` gives the item one UpdateItem later (version
+    + 1, status advanced). Written typed directly: marshalling plain values, or deep-copying an
+    image to change it, costs several times more.
+
+    Also returns the size of the values as ``item_size`` counts them (names are counted by the
+    caller), summed as they are made: measuring each record's images again would cost as much
+    as making them."""
     attrs: dict[str, Any]
     if entity == "order":
-        attrs = _order(rng, b)
+        attrs, size = _order(b, area >> 72, bump)
     elif entity == "user":
         first, last = FIRST_NAMES[b % len(FIRST_NAMES)], LAST_NAMES[(b >> 5) % len(LAST_NAMES)]
-        role, other = (
-            _ROLE_NAMES[(b >> 9) % len(_ROLE_NAMES)],
-            _ROLE_NAMES[(b >> 12) % len(_ROLE_NAMES)],
-        )
+        role, other = _ROLE_NAMES[(b >> 9) % 5], _ROLE_NAMES[(b >> 12) % 5]
+        roles = sorted({role, other}) if b >> 15 & 1 else [role]
+        name = f"{first} {last}"
+        email = f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 16) % len(DOMAINS)]}"
+        plan = PLANS[(b >> 18) % len(PLANS)]
+        logins = _SMALL_INTS[(b >> 23) % 300]
+        never = (b >> 32) % 5 == 0
         attrs = {
             "entityType": {"S": "User"},
-            "name": {"S": f"{first} {last}"},
-            "email": {"S": f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 16) % len(DOMAINS)]}"},
-            "plan": {"S": PLANS[(b >> 18) % len(PLANS)]},
+            "name": {"S": name},
+            "email": {"S": email},
+            "plan": {"S": plan},
             "emailVerified": {"BOOL": (b >> 20) % 5 != 0},
-            "roles": {"SS": sorted({role, other}) if b >> 15 & 1 else [role]},
-            "loginCount": {"N": str((b >> 23) % 300)},
-            "lastLoginAt": {"NULL": True} if (b >> 32) % 5 == 0 else {"S": created},
+            "roles": {"SS": roles},
+            "loginCount": {"N": logins},
+            "lastLoginAt": {"NULL": True} if never else {"S": created},
         }
+        size = 4 + len(name) + len(email) + len(plan) + 1 + sum(map(len, roles))
+        size += _SMALL_SIZES[logins] + (1 if never else len(created))
     elif entity == "session":
+        ip = aws.ipv4_from_bits(area >> 256 & 0xFFFFFFFF)
+        agent = _USER_AGENTS[b % len(_USER_AGENTS)]
+        views = _SMALL_INTS[1 + (b >> 2) % 40]
+        expires = str(created_ms // 1000 + 86_400)  # the table's TTL attribute
         attrs = {
             "entityType": {"S": "Session"},
-            "ipAddress": {"S": aws.ipv4(rng)},
-            "userAgent": {"S": _USER_AGENTS[b % len(_USER_AGENTS)]},
-            "pageViews": {"N": str(1 + (b >> 2) % 40)},
+            "ipAddress": {"S": ip},
+            "userAgent": {"S": agent},
+            "pageViews": {"N": views},
             "active": {"BOOL": True},
-            "expiresAt": {"N": str(created_ms // 1000 + 86_400)},  # the table's TTL attribute
+            "expiresAt": {"N": expires},
         }
+        size = 7 + len(ip) + len(agent) + _SMALL_SIZES[views] + 1 + number_size(expires)
     else:
-        tags = {_TAGS[(b >> (32 + 3 * i)) % len(_TAGS)] for i in range(1 + (b >> 30) % 3)}
+        tags = sorted({_TAGS[(b >> (32 + 3 * i)) % len(_TAGS)] for i in range(1 + (b >> 30) % 3)})
+        checksum = (area >> 52 & _MASK_128).to_bytes(16, "little")
+        status = ("draft", "open", "paid", "refunded")[b % 3 + bump]
+        amount = _cents(1000 + (b >> 2) % 500_000)
+        currency = CURRENCIES[(b >> 21) % len(CURRENCIES)]
+        lines = _SMALL_INTS[1 + (b >> 23) % 12]
         attrs = {
             "entityType": {"S": "Invoice"},
-            "status": {"S": ("draft", "open", "paid")[b % 3]},
-            "amount": {"N": _cents(1000 + (b >> 2) % 500_000)},
-            "currency": {"S": CURRENCIES[(b >> 21) % len(CURRENCIES)]},
-            "lineItems": {"N": str(1 + (b >> 23) % 12)},
-            "checksum": {"B": binascii.b2a_base64(rng.randbytes(16), newline=False).decode()},
-            "tags": {"SS": sorted(tags)},
+            "status": {"S": status},
+            "amount": {"N": amount},
+            "currency": {"S": currency},
+            "lineItems": {"N": lines},
+            "checksum": {"B": binascii.b2a_base64(checksum, newline=False).decode()},
+            "tags": {"SS": tags},
         }
+        size = 7 + len(status) + number_size(amount) + len(currency) + _SMALL_SIZES[lines]
+        size += len(checksum) + sum(map(len, tags))
     attrs["createdAt"] = {"S": created}
-    attrs["updatedAt"] = {"S": created}
-    attrs["version"] = {"N": str(1 + (b >> 56) % 8)}
-    return attrs
+    attrs["updatedAt"] = {"S": updated}
+    version = _SMALL_INTS[1 + (b >> 56) % 8 + bump]
+    attrs["version"] = {"N": version}
+    return attrs, size + len(created) + len(updated) + _SMALL_SIZES[version]
 
 
-def _order(rng: random.Random, b: int) -> dict[str, Any]:
-    """An order's attributes: one to three lines and their total."""
+def _order(b: int, lines_bits: int, bump: int) -> tuple[dict[str, Any], int]:
+    """An order's attributes: one to three lines (48 bits each) and their total, and the size
+    of their values (see ``_attributes``)."""
     lines, total = [], 0
-    for _ in range(1 + b % 3):
-        c = rng.getrandbits(48)
+    size = 3  # the list
+    for i in range(1 + b % 3):
+        c = lines_bits >> (48 * i) & _MASK_48
         cents, quantity = 300 + c % 20_000, 1 + (c >> 15) % 4
         total += cents * quantity
+        sku, product, price = (
+            f"SKU-{10_000 + (c >> 17) % 90_000}",
+            PRODUCTS[(c >> 34) % len(PRODUCTS)],
+            _cents(cents),
+        )
         lines.append({"M": {
-            "sku": {"S": f"SKU-{10_000 + (c >> 17) % 90_000}"},
-            "name": {"S": PRODUCTS[(c >> 34) % len(PRODUCTS)]},
-            "quantity": {"N": str(quantity)},
-            "price": {"N": _cents(cents)},
+            "sku": {"S": sku},
+            "name": {"S": product},
+            "quantity": {"N": _SMALL_INTS[quantity]},
+            "price": {"N": price},
         }})  # fmt: skip
-    return {
+        # an element's byte, the map's 3 and one per entry, the names (20), the values
+        size += 28 + len(sku) + len(product) + 2 + number_size(price)
+    status = ("PENDING", "PAID", "SHIPPED", "DELIVERED")[(b >> 2) % 3 + bump]
+    currency = CURRENCIES[(b >> 4) % len(CURRENCIES)]
+    amount = _cents(total)
+    attrs = {
         "entityType": {"S": "Order"},
-        "status": {"S": ("PENDING", "PAID", "SHIPPED")[(b >> 2) % 3]},
-        "currency": {"S": CURRENCIES[(b >> 4) % len(CURRENCIES)]},
+        "status": {"S": status},
+        "currency": {"S": currency},
         "items": {"L": lines},
-        "total": {"N": _cents(total)},
+        "total": {"N": amount},
     }
-
-
-def _bumped(image: dict[str, Any], when: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """A generated item one UpdateItem later (version + 1, updatedAt now, status advanced),
-    and the names of the attributes that changed."""
-    out = copy_item(image)
-    out["version"] = {"N": str(int(image["version"]["N"]) + 1)}
-    out["updatedAt"] = {"S": when}
-    status = image.get("status")
-    if status is None or status["S"] not in _STATUS_NEXT:
-        return out, ("version", "updatedAt")
-    out["status"] = {"S": _STATUS_NEXT[status["S"]]}
-    return out, ("version", "updatedAt", "status")
+    return attrs, size + 5 + len(status) + len(currency) + number_size(amount)
 
 
 def _cents(cents: int) -> str:
@@ -407,7 +452,7 @@ def _shard_id(ctx: BuildContext, first_ms: int, label: str) -> str:
     """A DynamoDB Streams shard id: shardId-<20-digit creation ms>-<8 hex>; shards roll over
     every few hours, and none predates the stream."""
     stream_ms = int(datetime.fromisoformat(label).replace(tzinfo=UTC).timestamp() * 1000)
-    created = max(stream_ms, first_ms - int(ctx.rng.random() * 4 * 3600 * 1000))
+    created = max(stream_ms, first_ms - int(ctx.random() * 4 * 3600 * 1000))
     return f"shardId-{created:020d}-{ctx.hex(8)}"
 
 
@@ -422,6 +467,7 @@ class _Images:
     def __init__(self, ctx: BuildContext, o: Options, keys: tuple[str, ...], entity: str) -> None:
         self.ctx, self.keys, self.entity = ctx, keys, entity
         self.ttl = bool(o.ttl_removal)
+        self.shown = (True, True)  # (NewImage, OldImage): generated images the view carries
         self.new = None if o.new_image is None else _marshal(ctx, o.new_image, "new_image")
         self.old = None if o.old_image is None else _marshal(ctx, o.old_image, "old_image")
         self.items = None
@@ -436,11 +482,11 @@ class _Images:
             ctx.fail("old_image", f"old and new image must have the same key {keys}")
         self._derived: dict[str, _Image] = {}
 
-    def for_record(self, index: int, name: str, write_ms: int) -> Change:
+    def for_record(self, index: int, name: str, write_ms: int, bits: int) -> Change:
         if self.items is not None:
             return self._from_item(self.items[index], name, write_ms)
         if self.new is None and self.old is None:
-            return self._generated(name, write_ms)
+            return self._generated(name, write_ms, bits)
         given = self.new or self.old
         assert given is not None
         if name == "INSERT":
@@ -471,38 +517,63 @@ class _Images:
         old = serialize_item(_changed(item.plain, self.keys, _iso(earlier), False))
         return item.typed, old, item.size, item_size(old)
 
-    def _generated(self, name: str, write_ms: int) -> Change:
-        ctx, r = self.ctx, self.ctx.rng.random
-        image = _key_values(ctx, self.entity, self.keys)
+    def _generated(self, name: str, write_ms: int, bits: int) -> Change:
+        """A generated item from the record's bits (``_RECORD_BITS``). A MODIFY's two images
+        are made apart rather than one copied from the other: cheaper than a deep copy."""
+        entity, names, area = self.entity, self.keys, bits >> 305
+        since = write_ms - (bits >> 593) % (30 * 86_400_000)
+        key = _key_values(entity, names, area, since)
+        b = bits >> 241 & _MASK_64
+        image = _typed_keys(names, key)
+        show_new, show_old = self.shown
         if name == "INSERT":
-            image.update(_attributes(ctx, self.entity, write_ms))
-            return image, None, item_size(image), 0
-        created = write_ms - 60_000 - int(r() * 90 * 86_400_000)
-        image.update(_attributes(ctx, self.entity, created))
-        image["updatedAt"] = {"S": _iso(created + int(r() * (write_ms - created)))}
+            if not show_new:  # the view carries no image: its keys are all the record needs
+                return image, None, 0, 0
+            now = _iso(write_ms)
+            attrs, size = _attributes(entity, write_ms, now, now, b, area, 0)
+            image.update(attrs)
+            return image, None, self._size(image, key, size), 0
+        created_ms = write_ms - 60_000 - (bits >> 153 & _MASK_34) % (90 * 86_400_000)
+        created = _iso(created_ms)
+        if name == "MODIFY" and not show_old:  # only the new image (or none) is carried
+            if not show_new:
+                return image, None, 0, 0
+            attrs, size = _attributes(entity, created_ms, created, _iso(write_ms), b, area, 1)
+            image.update(attrs)
+            return image, None, self._size(image, key, size), 0
+        if name == "REMOVE" and not show_old:
+            return None, image, 0, 0
+        updated = _iso(created_ms + (bits >> 187 & _MASK_34) % (write_ms - created_ms))
+        attrs, size = _attributes(entity, created_ms, created, updated, b, area, 0)
+        image.update(attrs)
         if self.ttl:  # expired a while ago: TTL deletes lag expiry by minutes to days
-            image["expiresAt"] = {"N": str(write_ms // 1000 - 60 - int(r() * 2 * 86_400))}
-        size = item_size(image)
-        if name == "REMOVE":
-            return None, image, 0, size
-        new, changed = _bumped(image, _iso(write_ms))
-        # the names are the same: only the changed values' sizes differ
-        delta = sum(attribute_size(new[k]) - attribute_size(image[k]) for k in changed)
-        return new, image, size + delta, size
+            image["expiresAt"] = {
+                "N": str(write_ms // 1000 - 60 - (bits >> 221 & 0xFFFFF) % 172_800)
+            }
+            size = -1  # measured below
+        old_size = self._size(image, key, size)
+        if name == "REMOVE" or not show_new:
+            return None, image, 0, old_size
+        new = _typed_keys(names, key)
+        attrs, size = _attributes(entity, created_ms, created, _iso(write_ms), b, area, 1)
+        new.update(attrs)
+        return new, image, self._size(new, key, size), old_size
 
-
-@lru_cache(maxsize=1024)
-def _iso_date(day: int) -> str:
-    return f"{_EPOCH + timedelta(days=day):%Y-%m-%d}T"
+    def _size(self, image: dict[str, Any], key: tuple[str, ...], values: int) -> int:
+        """``item_size`` of a generated image from its attributes' value sizes: its names and
+        (ASCII) key strings are all that is left to count. Measured in full when a key name is
+        also an attribute's (the attribute replaced the key) or a size is unknown (-1)."""
+        if values < 0 or len(image) != len(self.keys) + _ATTRIBUTE_COUNTS[self.entity]:
+            return item_size(image)
+        names = "".join(image)
+        return (
+            (len(names) if names.isascii() else len(names.encode())) + sum(map(len, key)) + values
+        )
 
 
 def _iso(epoch_ms: int) -> str:
-    """``iso_ms_z`` of an epoch-ms instant, without strftime (a hot path here)."""
-    day, ms = divmod(epoch_ms, 86_400_000)
-    seconds, ms = divmod(ms, 1000)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    return f"{_iso_date(day)}{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}Z"
+    """``iso_ms_z`` of an epoch-ms instant (each record formats two or three times)."""
+    return iso_of_ms(epoch_ms) + "Z"
 
 
 def dynamodb_record(
@@ -553,37 +624,40 @@ def dynamodb_record(
 
 def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     count = _count(ctx, o)
-    names = _event_names(ctx, o, count) or _draw_event_names(ctx, o, count)
+    b, one = ctx.batch_bits(count, _BATCH_BITS, _RECORD_BITS)
+    names = _event_names(ctx, o, count) or _draw_event_names(ctx, o, count, one)
     _check_fit(ctx, o, names)
     window = tumbling_window(ctx, o)
     sample = o.new_image or o.old_image or (o.items[0] if o.items else None)
-    entity, keys = _layout(ctx, _key_names(ctx, o, sample))
+    entity, keys = _layout(b, _key_names(ctx, o, sample))
     images = _Images(ctx, o, keys, entity)
-    view = _view_type(ctx, o)
+    view = _view_type(ctx, o, b)
     show_new = view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
     show_old = view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES")
-    label = _stream_label(ctx, o)
-    table = _table_name(ctx, o, entity, keys)
+    images.shown = (show_new, show_old)
+    label = _stream_label(ctx, o, b)
+    table = _table_name(ctx, o, entity, keys, b)
     table_arn = f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/{table}"
     table_arn += f"/stream/{label}"
-    writes = arrival_times_ms(ctx, count, window)
-    rng = ctx.rng
-    r = rng.random
-    sequence = int(aws.dynamodb_sequence_number(rng))
+    writes = arrival_times_ms(ctx, count, window, b >> 130 & 0xFFFFFFFFFF)
+    sequence = 100_000_000_000_000_000_000 + (b >> 64 & _MASK_66)
+    draw = None if one is not None else ctx.rng.getrandbits
+    first = one or 0
+    region, ttl = ctx.region, bool(o.ttl_removal)
     records = []
     for index, (name, write_ms) in enumerate(zip(names, writes, strict=True)):
-        new, old, new_size, old_size = images.for_record(index, name, write_ms)
+        bits = first if draw is None else draw(_RECORD_BITS)
+        new, old, new_size, old_size = images.for_record(index, name, write_ms, bits)
         image = new if new is not None else old
         assert image is not None
-        number = str(sequence)
-        sequence += 1 + int(r() * 100_000)  # drawn before the eventID, as it always was
         records.append(dynamodb_record(
-            event_id=ctx.hex(32), event_name=name, keys={k: dict(image[k]) for k in keys},
+            event_id=f"{bits >> 8 & _MASK_128:032x}", event_name=name,
+            keys={k: dict(image[k]) for k in keys},
             new_image=new if show_new else None, old_image=old if show_old else None,
-            image_sizes=(new_size, old_size), view_type=view, sequence_number=number,
-            created_s=write_ms // 1000, region=ctx.region, source_arn=table_arn,
-            ttl_removal=bool(o.ttl_removal),
+            image_sizes=(new_size, old_size), view_type=view, sequence_number=str(sequence),
+            created_s=write_ms // 1000, region=region, source_arn=table_arn, ttl_removal=ttl,
         ))  # fmt: skip
+        sequence += 1 + (bits >> 136 & 0x1FFFF) % 100_000
     event: dict[str, Any] = {"Records": records}
     if window is not None:
         event.update(window_fields(ctx, o, window, _shard_id(ctx, writes[0], label), table_arn))

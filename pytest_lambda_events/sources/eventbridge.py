@@ -74,14 +74,14 @@ def _ec2_detail(ctx: BuildContext, o: Options, raw: bytes) -> tuple[dict[str, An
 
 
 def _custom_source(ctx: BuildContext) -> str:
-    return f"com.{aws.pick(ctx.rng, _COMPANIES)}.{aws.pick(ctx.rng, NOUNS)}"
+    return f"com.{aws.pick(ctx, _COMPANIES)}.{aws.pick(ctx, NOUNS)}"
 
 
 def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An EventBridge event: an EC2 state change by default, or a custom detail-type."""
     _check_text(ctx, "detail_type", o.detail_type, MAX_DETAIL_TYPE)
     _check_text(ctx, "source", o.source, MAX_SOURCE)
-    raw = ctx.rng.randbytes(26)  # the id, then the instance id and state
+    raw = ctx.randbytes(26)  # the id, then the instance id and state
     ec2 = o.detail_type == EC2_STATE_CHANGE or (
         o.detail_type is None and o.source in (None, "aws.ec2")
     )
@@ -98,9 +98,9 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
                     f"only {EC2_STATE_CHANGE!r} events have it; drop detail_type or "
                     "put it in detail",
                 )
-        detail_type = o.detail_type or aws.pick(ctx.rng, _CUSTOM_DETAIL_TYPES)
+        detail_type = o.detail_type or aws.pick(ctx, _CUSTOM_DETAIL_TYPES)
         source = o.source or _custom_source(ctx)
-        detail = o.detail if o.detail is not None else business_record(ctx.rng)
+        detail = o.detail if o.detail is not None else business_record(ctx)
         resources = []
     event = _envelope(ctx, o, detail_type, source, iso_z(ctx.time), raw)
     event["resources"] = list(o.resources) if o.resources is not None else resources
@@ -125,7 +125,7 @@ def _rule_name(raw: bytes) -> str:
 
 def build_scheduled(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """The "Scheduled Event" a schedule rule sends, at the minute it was due."""
-    raw = ctx.rng.randbytes(22)  # the id, then the rule name
+    raw = ctx.randbytes(22)  # the id, then the rule name
     rule: str | None = o.rule_name
     if rule is None:
         rule = _rule_name(raw[16:])

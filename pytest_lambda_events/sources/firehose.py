@@ -8,10 +8,10 @@ import re
 from typing import Any
 
 from .. import aws
+from ..aws import Draws, uuid4_from_bits
 from ..building import BuildContext
-from ..content import NOUNS, ROLES, business_json
+from ..content import NOUNS, ROLES, business_json_from
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
 
 # Firehose caps a transformation batch by bytes, not records: the Lambda buffer hint is at most
 # 3 MB and a synchronous invocation at most 6 MB. 10,000 records is this builder's own cap.
@@ -23,71 +23,81 @@ _NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
 _STREAM = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _SEQUENCE_BASE = 49_500_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000
 _SEQUENCE_STEP = 4.7e21  # gap between neighbouring records of one shard
+_MASK_142 = (1 << 142) - 1
+_MASK_256 = (1 << 256) - 1
+_MASK_272 = (1 << 272) - 1
+_POOL_RECORDS = 4
 
 
 def _as_bytes(value: str | bytes) -> bytes:
     return value.encode() if isinstance(value, str) else value
 
 
-def _payloads(ctx: BuildContext, o: Options) -> list[bytes]:
-    """The records' decoded data: ``data`` as given, or newline-terminated JSON documents."""
+def _given_payloads(ctx: BuildContext, o: Options) -> list[bytes] | None:
+    """The records' decoded data as given in ``data`` (None: draw them)."""
     count: int | None = o.count
-    if o.data is not None:
-        if count is not None and count != len(o.data):
-            ctx.fail("count", f"count={count} but {len(o.data)} data items were given")
-        if not o.data:
-            ctx.fail("data", f"a Firehose batch holds 1 to {MAX_BATCH:,} records, not 0")
-        if len(o.data) > MAX_BATCH:
-            ctx.fail("data", f"{len(o.data):,} records; this builder sends at most {MAX_BATCH:,}")
-        payloads = [_as_bytes(item) for item in o.data]
-        for index, payload in enumerate(payloads):
-            if len(payload) > MAX_RECORD_BYTES:
-                ctx.fail("data", f"data[{index}] has {len(payload):,} bytes; a record holds at "
-                         f"most {MAX_RECORD_BYTES:,} (1,000 KiB)")  # fmt: skip
-        return payloads
-    # drawn documents are a few hundred bytes: far below the record and invocation limits
-    rng = ctx.rng
-    return [(business_json(rng) + "\n").encode() for _ in range(count or 1)]
+    if o.data is None:
+        return None
+    if count is not None and count != len(o.data):
+        ctx.fail("count", f"count={count} but {len(o.data)} data items were given")
+    if not o.data:
+        ctx.fail("data", f"a Firehose batch holds 1 to {MAX_BATCH:,} records, not 0")
+    if len(o.data) > MAX_BATCH:
+        ctx.fail("data", f"{len(o.data):,} records; this builder sends at most {MAX_BATCH:,}")
+    payloads = [_as_bytes(item) for item in o.data]
+    for index, payload in enumerate(payloads):
+        if len(payload) > MAX_RECORD_BYTES:
+            ctx.fail("data", f"data[{index}] has {len(payload):,} bytes; a record holds at "
+                     f"most {MAX_RECORD_BYTES:,} (1,000 KiB)")  # fmt: skip
+    return payloads
 
 
-def _names(ctx: BuildContext, o: Options) -> tuple[str, str | None]:
-    """The delivery stream name, and the source Kinesis stream name (None for Direct PUT)."""
-    bits = ctx.rng.getrandbits(72)  # drawn names are valid by construction: no check needed
+def _delivery_stream(ctx: BuildContext, o: Options, bits: int) -> str:
+    """The Firehose stream's name: given (checked), or drawn from 24 bits (valid by
+    construction)."""
     name: str | None = o.delivery_stream
     if name is None:
-        role = ROLES[(bits >> 32 & 255) % len(ROLES)]
-        name = f"{_noun(bits)}-{_noun(bits >> 16)}-{role}-firehose"
-    elif not _NAME.match(name):
+        noun, role = NOUNS[(bits & 255) % len(NOUNS)], ROLES[(bits >> 16 & 255) % len(ROLES)]
+        return f"{noun}-{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}-{role}-firehose"
+    if not _NAME.match(name):
         ctx.fail("delivery_stream", f"{name!r} is not a Firehose stream name: 1-64 letters, "
                  "digits, '_', '.' or '-'")  # fmt: skip
+    return name
+
+
+def _source_stream(ctx: BuildContext, o: Options, bits: int) -> str | None:
+    """The source Kinesis stream name (None for Direct PUT), drawn from 16 bits for True."""
     source: str | bool | None = o.source_stream
     if source is None or source is False:
-        return name, None
+        return None
     if not isinstance(source, str):
-        return name, f"{_noun(bits >> 40)}-{_noun(bits >> 56)}-stream"
+        return f"{_noun(bits)}-{_noun(bits >> 8)}-stream"
     if not _STREAM.match(source):
         ctx.fail("source_stream", f"{source!r} is not a Kinesis stream name: 1-128 letters, "
                  "digits, '_', '.' or '-'")  # fmt: skip
-    return name, source
+    return source
 
 
 def _noun(bits: int) -> str:
-    return NOUNS[(bits & 0xFFFF) % len(NOUNS)]
+    return NOUNS[(bits & 255) % len(NOUNS)]
 
 
-def _arrivals(ctx: BuildContext, o: Options, count: int) -> list[int]:
-    """Non-decreasing arrival times (epoch ms) within the buffering interval before now."""
-    rng = ctx.rng
-    window_ms = (o.buffer_interval if o.buffer_interval is not None else 60) * 1000
-    end = epoch_ms(ctx.time) - 1 - int(rng.random() * 200)
-    start = end - int(rng.random() * window_ms)
-    return sorted(start + int(rng.random() * (end - start + 1)) for _ in range(count))
+def _record_bits(ctx: BuildContext, count: int) -> list[int]:
+    """272 random bits per record (a drawn body's 256, then its arrival's 16) for a batch too
+    large for the context's pool: from the seeded Random, whose draws cost a tenth as much."""
+    draw = ctx.rng.getrandbits
+    return [draw(272) for _ in range(count)]
 
 
-def _kinesis_metadata(ctx: BuildContext, arrivals: list[int]) -> list[dict[str, Any]]:
+def _arrivals(start: int, span: int, per_record: list[int]) -> list[int]:
+    """Non-decreasing arrival times (epoch ms) in ``span`` ms from ``start``: each record's
+    from the 16 top bits of its 272."""
+    return sorted(start + ((x >> 256) * span >> 16) for x in per_record)
+
+
+def _kinesis_metadata(rng: Draws, arrivals: list[int]) -> list[dict[str, Any]]:
     """``kinesisRecordMetadata`` per record: 1-4 shards, each with growing sequence numbers;
     a record reached the stream before Firehose read it from there."""
-    rng = ctx.rng
     shards = 1 + int(rng.random() * 4)
     first_shard = int(rng.random() * 8)
     sequences = [_SEQUENCE_BASE + rng.getrandbits(150) for _ in range(shards)]
@@ -120,30 +130,54 @@ def _check_size(ctx: BuildContext, records: list[dict[str, Any]]) -> None:
 
 def build_firehose(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A transformation batch: base64 data, unique record ids, arrival times in order."""
-    payloads = _payloads(ctx, o)
-    name, stream = _names(ctx, o)
-    rng = ctx.rng
-    arrivals = _arrivals(ctx, o, len(payloads))
-    metadata = _kinesis_metadata(ctx, arrivals) if stream is not None else None
+    payloads = None if o.data is None else _given_payloads(ctx, o)
+    count: int = (o.count or 1) if payloads is None else len(payloads)
+    # one draw for the batch: the invocation id (128 bits), the first record id (142), the
+    # names (40) and the arrival window (24); a few records' 272 bits each come with it (the
+    # context's pool), a larger batch's from the seeded Random
+    if count <= _POOL_RECORDS:
+        b = ctx.getrandbits(334 + 272 * count)
+        rest = b >> 334
+        per_record = [rest] if count == 1 else [rest >> 272 * i & _MASK_272 for i in range(count)]
+    else:
+        b = ctx.getrandbits(334)
+        per_record = _record_bits(ctx, count)
+    # arrivals: within the buffering interval, up to 200 ms before Firehose invoked
+    window_ms = (o.buffer_interval if o.buffer_interval is not None else 60) * 1000
+    end = int(ctx.time.timestamp() * 1000) - 1 - ((b >> 310 & 255) * 200 >> 8)
+    start = end - ((b >> 318 & 0xFFFF) * window_ms >> 16)
+    if count == 1:
+        arrivals = [start + ((per_record[0] >> 256) * (end - start + 1) >> 16)]
+    else:
+        arrivals = _arrivals(start, end - start + 1, per_record)
+    stream = _source_stream(ctx, o, b >> 294)
+    metadata = None
+    if stream is not None:
+        metadata = _kinesis_metadata(ctx if count <= _POOL_RECORDS else ctx.rng, arrivals)
     # a record id is a 56-digit sequence number and 6 digits (the subsequence, 0 here)
-    base = _SEQUENCE_BASE + rng.getrandbits(150)
+    base = _SEQUENCE_BASE + (b >> 128 & _MASK_142)
     records = []
-    for i, payload in enumerate(payloads):
-        sequence = metadata[i]["sequenceNumber"] if metadata else str(base + i * 65_536)
+    for i, x in enumerate(per_record):
+        # drawn documents are a few hundred bytes: far below the record and invocation limits
+        if payloads is None:
+            payload = (business_json_from(x & _MASK_256) + "\n").encode()
+        else:
+            payload = payloads[i]
         record: dict[str, Any] = {
-            "recordId": f"{sequence}000000",
+            "recordId": f"{metadata[i]['sequenceNumber'] if metadata else base + i * 65_536}000000",
             "approximateArrivalTimestamp": arrivals[i],
             "data": binascii.b2a_base64(payload, newline=False).decode(),
         }
         if metadata:
             record["kinesisRecordMetadata"] = metadata[i]
         records.append(record)
-    if o.data is not None:  # drawn documents cannot reach the limit (see _payloads)
+    if o.data is not None:  # drawn documents cannot reach the limit (see above)
         _check_size(ctx, records)
-    event: dict[str, Any] = {"invocationId": o.invocation_id or ctx.uuid()}
+    arn = f"arn:{ctx.partition}:firehose:{ctx.region}:{ctx.account_id}:deliverystream/"
+    event: dict[str, Any] = {"invocationId": o.invocation_id or uuid4_from_bits(b)}
     if stream is not None:
         event["sourceKinesisStreamArn"] = ctx.arn("kinesis", f"stream/{stream}")
-    event["deliveryStreamArn"] = ctx.arn("firehose", f"deliverystream/{name}")
+    event["deliveryStreamArn"] = arn + _delivery_stream(ctx, o, b >> 270)
     event["region"] = ctx.region
     event["records"] = records
     return event

@@ -14,19 +14,25 @@ from . import _http
 
 AUTH_TYPES = ("NONE", "AWS_IAM")
 _URL_ID = re.compile(r"^[a-z0-9]{32}$")
+_DRAW = 400 + _http.ROUTE_BITS + _http.DICE_BITS + 96
 _TLS = (("TLSv1.3", "TLS_AES_128_GCM_SHA256"), ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"))
 
 
 def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    rng = ctx.rng
     if o.auth_type == "NONE" and o.authorizer is not None:
         ctx.fail("authorizer", "auth_type 'NONE' has no IAM caller; pass auth_type='AWS_IAM'")
-    bits = rng.getrandbits(16)  # the URL's own small choices
-    url_id = _url_id(ctx, o.url_id)
+    # one draw: the URL's own small choices (16 bits), its id (256), the request id (128), the
+    # route's, the request's and the trace id's bits
+    bits = ctx.getrandbits(_DRAW)
+    url_id = _url_id(ctx, o.url_id, bits >> 16)
     domain = f"{url_id}.lambda-url.{ctx.region}.on.aws"
     method = o.method or _http.METHOD_BY_BYTE[bits & 255]
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
-    req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
+    route_bits = bits >> 400
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method, route_bits)
+    dice = route_bits >> _http.ROUTE_BITS
+    req = _http.build_request(
+        ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT, dice=dice
+    )
     authorizer = None
     account = "anonymous"  # what function URLs report for unauthenticated callers
     if o.auth_type == "AWS_IAM":
@@ -35,7 +41,7 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
         _add_signing_headers(ctx, req, caller)
     version, cipher = _TLS[bits >> 8 & 1]
     req.add_defaults({"x-amzn-tls-cipher-suite": cipher, "x-amzn-tls-version": version})
-    _http.add_forwarding(ctx, req, domain)
+    _http.add_forwarding(ctx, req, domain, trace_bits=dice >> _http.DICE_BITS)
     return _http.payload_v2(
         ctx,
         req,
@@ -44,7 +50,7 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
         stage="$default",
         api_id=url_id,
         domain=domain,
-        request_id=o.request_id or _http.uuid4s(ctx.rng),
+        request_id=o.request_id or _http.uuid_from(bits >> 272),
         account_id=account,
         authorizer=authorizer,
         path_parameters=None,
@@ -55,9 +61,9 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
     )
 
 
-def _url_id(ctx: BuildContext, url_id: str | None) -> str:
+def _url_id(ctx: BuildContext, url_id: str | None, bits: int) -> str:
     if url_id is None:
-        return aws.chars(ctx.rng, 32, aws.LOWER_DIGITS)
+        return aws.chars_from(bits, 32, aws.LOWER_DIGITS)
     if not _URL_ID.match(url_id):
         ctx.fail("url_id", f"{url_id!r} is not a function URL id: 32 lower-case letters or digits")
     return url_id

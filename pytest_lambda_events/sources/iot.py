@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable
 from typing import Any
 
 from .. import aws
@@ -27,6 +26,10 @@ _APPS = ("plant", "fleet", "building", "farm", "warehouse", "grid")
 _SITES = ("berlin-01", "austin-02", "osaka-03", "lyon-01", "porto-02", "denver-04")
 _FACTORY_CODES = ("JF", "PM", "PT", "KD")
 _FIRMWARE = ("1.4.2", "1.6.0", "2.0.3", "2.1.1")
+_UPPER_DIGITS_TABLE = aws.byte_table(aws.UPPER_DIGITS)
+_M32 = 0xFFFFFFFF
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
+_LINES = _TWO_DIGITS[1:10]
 _PREFIX = {"environment": "env-sensor", "tracker": "gps-tracker", "meter": "power-meter"}
 
 
@@ -51,35 +54,36 @@ def _check_topic(ctx: BuildContext, topic: str) -> None:
 
 
 # Readings are whole numbers of tenths (hundredths...) divided once: the nearest float to a
-# decimal prints as that decimal, as round() would give, at a fraction of round()'s cost.
-def _environment(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
+# decimal prints as that decimal, as round() would give, at a fraction of round()'s cost. Each
+# reading scales a 32-bit slice of one draw (``x * n >> 32`` is int(random() * n)).
+def _environment(b: int, thing: str, ts: int, region: str) -> dict[str, Any]:
     return {
         "deviceId": thing,
         "ts": ts,
-        "temperature": (150 + int(r() * 150)) / 10,
-        "humidity": (250 + int(r() * 500)) / 10,
-        "pressure": (9900 + int(r() * 400)) / 10,
-        "co2": 400 + int(r() * 900),
+        "temperature": (150 + ((b & _M32) * 150 >> 32)) / 10,
+        "humidity": (250 + ((b >> 32 & _M32) * 500 >> 32)) / 10,
+        "pressure": (9900 + ((b >> 64 & _M32) * 400 >> 32)) / 10,
+        "co2": 400 + ((b >> 96 & _M32) * 900 >> 32),
     }
 
 
-def _tracker(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
+def _tracker(b: int, thing: str, ts: int, region: str) -> dict[str, Any]:
     return {
         "deviceId": thing,
         "ts": ts,
-        "lat": (int(r() * 130_000_000) - 60_000_000) / 1_000_000,
-        "lon": (int(r() * 360_000_000) - 180_000_000) / 1_000_000,
-        "speedKmh": int(r() * 1100) / 10,
-        "heading": int(r() * 360),
-        "satellites": 4 + int(r() * 9),
+        "lat": (((b & _M32) * 130_000_000 >> 32) - 60_000_000) / 1_000_000,
+        "lon": (((b >> 32 & _M32) * 360_000_000 >> 32) - 180_000_000) / 1_000_000,
+        "speedKmh": ((b >> 64 & _M32) * 1100 >> 32) / 10,
+        "heading": (b >> 96 & _M32) * 360 >> 32,
+        "satellites": 4 + ((b >> 128 & _M32) * 9 >> 32),
     }
 
 
-def _meter(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str, Any]:
+def _meter(b: int, thing: str, ts: int, region: str) -> dict[str, Any]:
     american = region.startswith(("us-", "ca-"))  # 120 V / 60 Hz mains, else 230 V / 50 Hz
-    voltage = ((1150 if american else 2250) + int(r() * 100)) / 10
-    current = (50 + int(r() * 1500)) / 100
-    factor = (85 + int(r() * 15)) / 100
+    voltage = ((1150 if american else 2250) + ((b & _M32) * 100 >> 32)) / 10
+    current = (50 + ((b >> 32 & _M32) * 1500 >> 32)) / 100
+    factor = (85 + ((b >> 64 & _M32) * 15 >> 32)) / 100
     return {
         "deviceId": thing,
         "ts": ts,
@@ -87,7 +91,7 @@ def _meter(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str
         "currentA": current,
         "powerFactor": factor,
         "powerW": round(voltage * current * factor, 1),  # P = V * I * cos(phi)
-        "energyKwh": int(r() * 90_000_000) / 1000,
+        "energyKwh": ((b >> 96 & _M32) * 90_000_000 >> 32) / 1000,
         "frequencyHz": 60.0 if american else 50.0,
     }
 
@@ -95,24 +99,23 @@ def _meter(r: Callable[[], float], thing: str, ts: int, region: str) -> dict[str
 _READINGS = {"environment": _environment, "tracker": _tracker, "meter": _meter}
 
 
-def _telemetry(
-    ctx: BuildContext, device_type: str, thing: str, raw: bytes, now_ms: int
-) -> dict[str, Any]:
-    """A device's telemetry message: its own clock stamps it just before the broker gets it."""
-    r = ctx.rng.random
-    message = _READINGS[device_type](r, thing, now_ms - 20 - int(r() * 1500), ctx.region)
+def _telemetry(device_type: str, thing: str, b: int, now_ms: int, region: str) -> dict[str, Any]:
+    """A device's telemetry message from the bits above the names' 64 of ``b``: its own clock
+    stamps it just before the broker gets it."""
+    ts = now_ms - 20 - ((b >> 64 & _M32) * 1500 >> 32)
+    message = _READINGS[device_type](b >> 96, thing, ts, region)
     if device_type != "meter":  # meters run on mains power
-        message["battery"] = 20 + raw[6] % 81
-    message["firmware"] = _FIRMWARE[raw[7] % len(_FIRMWARE)]
+        message["battery"] = 20 + (b >> 48 & 255) % 81
+    message["firmware"] = _FIRMWARE[(b >> 56 & 255) % len(_FIRMWARE)]
     return message
 
 
 def _selected(
-    ctx: BuildContext, o: Options, device_type: str, thing: str, raw: bytes, now_ms: int
+    ctx: BuildContext, o: Options, device_type: str, thing: str, b: int, now_ms: int
 ) -> dict[str, Any]:
     payload = o.payload
     if payload is None:
-        return _telemetry(ctx, device_type, thing, raw, now_ms)
+        return _telemetry(device_type, thing, b, now_ms, ctx.region)
     if isinstance(payload, bytes):
         if len(payload) > MAX_MESSAGE_BYTES:
             ctx.fail("payload", f"{len(payload):,} bytes; an MQTT message is at most 128 KB")
@@ -124,22 +127,24 @@ def build_iot(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """The output of a rule's ``SELECT`` on one MQTT message: device telemetry by default."""
     if o.payload is not None and o.device_type is not None:
         ctx.fail("device_type", "it picks the default telemetry; with payload, drop it")
-    raw = ctx.rng.randbytes(8)  # one draw for the names, battery and firmware
-    device_type = o.device_type or DEVICE_TYPES[raw[0] % len(DEVICE_TYPES)]
+    # one draw for the whole event: names, battery and firmware in the low 64 bits, then the
+    # telemetry's clock and readings
+    b = ctx.getrandbits(256)
+    device_type = o.device_type or DEVICE_TYPES[(b & 255) % len(DEVICE_TYPES)]
     # the thing name doubles as the MQTT client id, as AWS recommends
     thing: str | None = o.client_id
     if thing is None:
-        thing = f"{_PREFIX[device_type]}-{raw[1:4].hex()}"
+        thing = f"{_PREFIX[device_type]}-{b >> 8 & 0xFFFFFF:06x}"
     elif not 0 < len(thing.encode()) <= MAX_CLIENT_ID_BYTES:
         ctx.fail("client_id", f"{len(thing.encode())} bytes; AWS IoT allows 1 to 128")
     topic: str | None = o.topic
     if topic is None:
-        app, site = _APPS[raw[4] % len(_APPS)], _SITES[raw[5] % len(_SITES)]
+        app, site = _APPS[(b >> 32 & 255) % len(_APPS)], _SITES[(b >> 40 & 255) % len(_SITES)]
         topic = f"dt/{app}/{site}/{thing}/telemetry"
     if o.topic is not None or o.client_id is not None:  # drawn names are valid already
         _check_topic(ctx, topic)
     now_ms = epoch_ms(ctx.time)
-    event = _selected(ctx, o, device_type, thing, raw, now_ms)
+    event = _selected(ctx, o, device_type, thing, b, now_ms)
     if o.with_metadata:
         clash = [key for key in METADATA_KEYS if key in event]
         if clash:
@@ -153,23 +158,21 @@ def build_iot(ctx: BuildContext, o: Options) -> dict[str, Any]:
     return event
 
 
-def _serial(bits: int) -> str:
-    """A button DSN such as ``G030JF055364XVRB`` from the low 58 of ``bits``."""
-    u = aws.UPPER_DIGITS
-    tail = u[(bits & 255) % 36] + u[(bits >> 8 & 255) % 36] + u[(bits >> 16 & 255) % 36]
-    tail += u[(bits >> 24 & 255) % 36]
-    # zero-padded without format specs (each costs more than a draw): line 1-9 as "0" + line,
-    # the unit's four digits cut from 10,000 + unit
-    unit, line = str(10_000 + (bits >> 32 & 0xFFFF) % 10_000)[1:], 1 + (bits >> 48 & 255) % 9
-    return f"G030{_FACTORY_CODES[bits >> 56 & 3]}0{line}{unit}{tail}"
+def _serial(raw: bytes) -> str:
+    """A button DSN such as ``G030JF055364XVRB`` from the first 8 of ``raw``: factory, line
+    (01-09), a four-digit unit and four letters or digits, each cut from tables (a format spec
+    or a modulo of a big int costs more than the whole lookup)."""
+    tail = raw[:4].translate(_UPPER_DIGITS_TABLE).decode()
+    unit = _TWO_DIGITS[raw[4] % 100] + _TWO_DIGITS[raw[5] % 100]
+    return f"G030{_FACTORY_CODES[raw[7] & 3]}{_LINES[raw[6] % 9]}{unit}{tail}"
 
 
 def build_iot_button(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A click of the classic AWS IoT button, as its default rule forwards it."""
-    bits = ctx.rng.getrandbits(82)  # one draw for the whole event: serial, voltage, click
+    raw = ctx.getrandbits(88).to_bytes(11, "little")  # one draw: serial, voltage, click
     serial: str | None = o.serial_number
     if serial is None:
-        serial = _serial(bits)
+        serial = _serial(raw)
     elif not _SERIAL.match(serial):
         ctx.fail(
             "serial_number",
@@ -178,10 +181,10 @@ def build_iot_button(ctx: BuildContext, o: Options) -> dict[str, Any]:
         )
     voltage = o.battery_voltage
     if voltage is None:
-        voltage = 1500 + (bits >> 58 & 0xFFFF) % 600
+        voltage = 1500 + (raw[8] | raw[9] << 8) % 600
     return {
         "serialNumber": serial,
-        "clickType": o.click_type or CLICK_TYPES[(bits >> 74) % 3],
+        "clickType": o.click_type or CLICK_TYPES[raw[10] % 3],
         "batteryVoltage": f"{voltage}mV",
     }
 

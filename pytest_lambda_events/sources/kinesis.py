@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import binascii
 import json
-import random
 import re
 from typing import Any
 
 from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, ROLES, business_json
+from ..content import NOUNS, ROLES, business_json_from
 from ..registry import EventSource, Option, Options
-from ._streams import WINDOW_OPTIONS, arrival_times_ms, tumbling_window, window_fields
+from ._streams import (
+    ARRIVAL_BITS,
+    WINDOW_OPTIONS,
+    arrival_times_ms,
+    tumbling_window,
+    window_fields,
+)
 
 MAX_BATCH = 10_000  # BatchSize maximum (semantics.md 5.1)
 MAX_RECORD_BYTES = 1024 * 1024  # data blob plus partition key
@@ -27,6 +32,7 @@ _SEQUENCE_STEP = 4.7e21  # gaps seen between neighbouring records of one shard
 _FIRST_SEQUENCE = 49_500_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000
 _STREAM_SUFFIXES = ("stream", "events", "ingest", "feed", "firehose-src", "cdc")
 _KEY_STYLES = ("uuid", "customer", "device", "tenant")
+_LOWER_DIGITS = aws.byte_table(aws.LOWER_DIGITS)
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -48,14 +54,34 @@ def _count(ctx: BuildContext, o: Options) -> int:
     return count or 1
 
 
-def _payloads(ctx: BuildContext, o: Options, count: int, keys: list[str]) -> list[str]:
+_MASK_64 = (1 << 64) - 1
+_MASK_128 = (1 << 128) - 1
+_MASK_256 = (1 << 256) - 1
+# the batch's own values, sliced from one draw: key style 2 bits, key entities 3, shard 2,
+# stream name 16, role 8 + 64, first sequence number 80
+_BATCH_BITS = 175
+# a one-record batch's record, drawn with them (within the context's first block): its payload
+# (256 bits, the high half only used by user records: a uuid key takes it, so a user's
+# record is keyed by its userId as producers do), then its arrival
+_RECORD_BITS = 256 + ARRIVAL_BITS
+_SHARDS = tuple(f"shardId-{i:012d}" for i in range(4))
+
+
+def _payloads(
+    ctx: BuildContext, o: Options, count: int, keys: list[str], one: int | None
+) -> list[str]:
     """The base64 ``data`` of each record; a caller's payload and its partition key must fit
     in Kinesis's 1 MiB record."""
     if o.data is not None and o.payload is not None:
         ctx.fail("payload", "pass either payload (one for every record) or data (one per record)")
     if o.data is None and o.payload is None:
-        rng, b64 = ctx.rng, binascii.b2a_base64
-        return [b64(business_json(rng).encode(), newline=False).decode() for _ in range(count)]
+        b64 = binascii.b2a_base64
+        if one is not None:
+            return [b64(business_json_from(one & _MASK_256).encode(), newline=False).decode()]
+        g = ctx.rng.getrandbits
+        return [
+            b64(business_json_from(g(256)).encode(), newline=False).decode() for _ in range(count)
+        ]
     raw = [_as_bytes(v) for v in o.data] if o.data is not None else [_as_bytes(o.payload)] * count
     for index, (blob, key) in enumerate(zip(raw, keys, strict=True)):
         size = len(blob) + len(key.encode())
@@ -80,7 +106,9 @@ def _as_bytes(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
-def _partition_keys(ctx: BuildContext, o: Options, count: int) -> list[str]:
+def _partition_keys(
+    ctx: BuildContext, o: Options, count: int, b: int, one: int | None
+) -> list[str]:
     if o.partition_key is not None and o.partition_keys is not None:
         ctx.fail("partition_key", "pass either partition_key (every record) or partition_keys")
     if o.partition_keys is not None or o.partition_key is not None:
@@ -90,29 +118,31 @@ def _partition_keys(ctx: BuildContext, o: Options, count: int) -> list[str]:
                 name = "partition_key" if o.partition_keys is None else "partition_keys"
                 ctx.fail(name, f"{key[:40]!r} has {len(key)} characters; AWS allows 1 to 256")
         return list(keys)
+    style = _KEY_STYLES[b & 3]
+    if one is not None:
+        if style == "uuid":
+            return [aws.uuid4_from((one >> 128 & _MASK_128).to_bytes(16, "little"))]
+        return [_entity_key(one >> 224 & 0xFFFFFFFF, style)]
     rng = ctx.rng
-    style = aws.pick(rng, _KEY_STYLES)
     if style == "uuid":  # producers that spread load with a random key per record
-        return [ctx.uuid() for _ in range(count)]
-    # a few entities (up to 8) write the batch's records; a key per record is enough for one
-    pool = [_entity_key(rng, style) for _ in range(min(count, 1 + int(rng.random() * 8)))]
-    if count == 1:
-        return pool
+        return aws.uuid4s(rng, count)
+    # a few entities (up to 8) write the batch's records
+    g = rng.getrandbits
+    pool = [_entity_key(g(32), style) for _ in range(min(count, 1 + (b >> 2 & 7)))]
     r, n = rng.random, len(pool)
     return [pool[int(r() * n)] for _ in range(count)]
 
 
-def _entity_key(rng: random.Random, style: str) -> str:
-    b = rng.getrandbits(32)
+def _entity_key(b: int, style: str) -> str:
     if style == "device":
         return f"device-{b % 10_000:04d}"
     return f"{style}-{b:08x}"
 
 
-def _shard_id(ctx: BuildContext, o: Options) -> str:
+def _shard_id(ctx: BuildContext, o: Options, b: int) -> str:
     shard = o.shard_id
     if shard is None:
-        return f"shardId-{int(ctx.rng.random() * 4):012d}"
+        return _SHARDS[b >> 5 & 3]
     if isinstance(shard, int):
         return f"shardId-{shard:012d}"
     if not _SHARD_ID.match(shard):
@@ -120,10 +150,9 @@ def _shard_id(ctx: BuildContext, o: Options) -> str:
     return str(shard)
 
 
-def _stream_name(ctx: BuildContext, o: Options) -> str:
+def _stream_name(ctx: BuildContext, o: Options, b: int) -> str:
     if o.stream_name is None:
-        b = ctx.rng.getrandbits(16)
-        return f"{NOUNS[b % len(NOUNS)]}-{_STREAM_SUFFIXES[(b >> 8) % len(_STREAM_SUFFIXES)]}"
+        return f"{NOUNS[(b >> 7 & 0xFF) % len(NOUNS)]}-{_STREAM_SUFFIXES[(b >> 15 & 0xFF) % 6]}"
     if not _STREAM_NAME.match(o.stream_name):
         ctx.fail(
             "stream_name", f"{o.stream_name!r}: stream names are 1 to 128 of a-z A-Z 0-9 _ . -"
@@ -131,11 +160,10 @@ def _stream_name(ctx: BuildContext, o: Options) -> str:
     return str(o.stream_name)
 
 
-def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
+def _role_arn(ctx: BuildContext, o: Options, stream: str, b: int) -> str:
     if o.invoke_identity_arn is None:  # the consumer function's role, named as the console does
-        rng = ctx.rng
-        name = f"{stream.split('-')[0][:32]}-{aws.pick(rng, ROLES)}-role-"
-        name += aws.chars(rng, 8, aws.LOWER_DIGITS)
+        suffix = (b >> 31 & _MASK_64).to_bytes(8, "little").translate(_LOWER_DIGITS).decode()
+        name = f"{stream.split('-')[0][:32]}-{ROLES[(b >> 23 & 0xFF) % len(ROLES)]}-role-{suffix}"
         return f"arn:{ctx.partition}:iam::{ctx.account_id}:role/{name}"
     match = _ROLE_ARN.match(o.invoke_identity_arn)
     if match is None:
@@ -153,9 +181,9 @@ def _role_arn(ctx: BuildContext, o: Options, stream: str) -> str:
     return str(o.invoke_identity_arn)
 
 
-def _first_sequence(ctx: BuildContext, o: Options) -> int:
-    if o.sequence_number is None:  # aws.kinesis_sequence_number, as an int
-        return _FIRST_SEQUENCE + ctx.rng.getrandbits(150)
+def _first_sequence(ctx: BuildContext, o: Options, b: int, arrival_ms: int) -> int:
+    if o.sequence_number is None:  # 56 digits that grow with the arrival time, as AWS's do
+        return _FIRST_SEQUENCE + arrival_ms * 10**24 + (b >> 95) % 10**24
     if not _SEQUENCE.match(o.sequence_number):
         ctx.fail(
             "sequence_number",
@@ -202,25 +230,35 @@ def kinesis_record(
 def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
     count = _count(ctx, o)
     window = tumbling_window(ctx, o)
-    keys = _partition_keys(ctx, o, count)
-    payloads = _payloads(ctx, o, count, keys)
-    shard_id = _shard_id(ctx, o)
-    stream = _stream_name(ctx, o)
+    # the default one-record batch draws everything at once from the context's pool; larger
+    # batches draw per record from ctx.rng
+    one: int | None = None
+    if count == 1:
+        b = ctx.getrandbits(_BATCH_BITS + _RECORD_BITS)
+        one = b >> _BATCH_BITS
+        b &= (1 << _BATCH_BITS) - 1
+    else:
+        b = ctx.getrandbits(_BATCH_BITS)
+    keys = _partition_keys(ctx, o, count, b, one)
+    payloads = _payloads(ctx, o, count, keys, one)
+    shard_id = _shard_id(ctx, o, b)
+    stream = _stream_name(ctx, o, b)
     stream_arn = f"arn:{ctx.partition}:kinesis:{ctx.region}:{ctx.account_id}:stream/{stream}"
-    role_arn = _role_arn(ctx, o, stream)
-    sequence = _first_sequence(ctx, o)
-    arrivals = arrival_times_ms(ctx, count, window)
+    role_arn = _role_arn(ctx, o, stream, b)
+    arrivals = arrival_times_ms(ctx, count, window, None if one is None else one >> 256)
+    sequence = _first_sequence(ctx, o, b, arrivals[0])
     encrypted = o.encryption_type == "KMS"
-    r = ctx.rng.random
     region = ctx.region
     records = []
+    step = None if count == 1 else ctx.rng.random
     for data, key, arrival in zip(payloads, keys, arrivals, strict=True):
         records.append(kinesis_record(
             partition_key=key, sequence_number=str(sequence), data=data,
             arrival_s=arrival / 1000, shard_id=shard_id, role_arn=role_arn, region=region,
             stream_arn=stream_arn, encrypted=encrypted,
         ))  # fmt: skip
-        sequence += 1 + int(r() * _SEQUENCE_STEP)
+        if step is not None:
+            sequence += 1 + int(step() * _SEQUENCE_STEP)
     event: dict[str, Any] = {"Records": records}
     if window is not None:
         event.update(window_fields(ctx, o, window, shard_id, stream_arn))

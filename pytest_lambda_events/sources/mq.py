@@ -11,9 +11,8 @@ from typing import Any
 
 from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, ROLES, business_json
+from ..content import NOUNS, ROLES, business_json_from
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
 from ._brokers import (
     MAX_BATCH,
     as_bytes,
@@ -21,6 +20,7 @@ from ._brokers import (
     check_batch_bytes,
     check_count,
     check_event_size,
+    draws_for,
     java_bytes,
 )
 
@@ -33,6 +33,7 @@ _HEADERS_UP_TO = 1000
 _PROPERTY_NAMES = ("tenant", "eventType", "origin", "schemaVersion")
 _BROKER_SUFFIXES = ("broker", "mq", "bus")
 _EPOCH_DAY = date(1970, 1, 1)
+_BODY_MASK = (1 << 256) - 1  # a record's body bits (business_json_from)
 
 
 def _count(ctx: BuildContext, o: Options) -> int:
@@ -41,63 +42,66 @@ def _count(ctx: BuildContext, o: Options) -> int:
     return int(o.count or 1)
 
 
-def _payloads(ctx: BuildContext, o: Options, count: int) -> list[bytes]:
-    """Each message's body as bytes: the caller's, or a JSON document drawn from the seed."""
+def _payloads(ctx: BuildContext, o: Options, count: int) -> list[bytes] | None:
+    """Each message's body as bytes as the caller gave it, or None: JSON documents drawn from
+    each record's bits."""
     if o.data is not None and o.payload is not None:
         ctx.fail("payload", "pass either payload (every message) or data (one per message)")
     if o.data is None and o.payload is None:
-        rng = ctx.rng
-        return [business_json(rng).encode() for _ in range(count)]
+        return None
     raw = [as_bytes(v) for v in o.data] if o.data is not None else [as_bytes(o.payload)] * count
     option = "data" if o.data is not None else "payload"
     check_batch_bytes(ctx, option, sum(len(r) for r in raw), count)
     return raw
 
 
-def _broker(ctx: BuildContext, o: Options) -> tuple[str, str, str]:
-    """The broker's name, id (``b-<uuid>``) and ARN."""
+def _record_bits(ctx: BuildContext, count: int, width: int) -> bytes:
+    """``width`` random bytes per record, drawn at once (from the pool for a small batch): a
+    record's values are cut from ``int.from_bytes`` of its slice."""
+    return draws_for(ctx, count).randbytes(count * width)
+
+
+def _broker(ctx: BuildContext, o: Options, b: int) -> tuple[str, str, str]:
+    """The broker's name, id (``b-<uuid>``) and ARN, from 144 random bits."""
     if o.broker_name is None:
-        b = ctx.rng.getrandbits(16)
-        name = f"{NOUNS[b % len(NOUNS)]}-{_BROKER_SUFFIXES[(b >> 8) % len(_BROKER_SUFFIXES)]}"
+        suffix = _BROKER_SUFFIXES[(b >> 8 & 0xFF) % len(_BROKER_SUFFIXES)]
+        name = f"{NOUNS[(b & 0xFF) % len(NOUNS)]}-{suffix}"
     elif _BROKER_NAME.match(o.broker_name):
         name = o.broker_name
     else:
         problem = f"{o.broker_name!r} is not a broker name: 1-50 letters, digits, '-', '_'"
         ctx.fail("broker_name", problem)
-    broker_id = f"b-{ctx.uuid()}"
+    broker_id = f"b-{aws.uuid4_from_bits(b >> 16)}"
     arn = f"arn:{ctx.partition}:mq:{ctx.region}:{ctx.account_id}:broker:{name}:{broker_id}"
     return name, broker_id, arn
 
 
-def _queue(ctx: BuildContext, o: Options) -> str:
+def _queue(ctx: BuildContext, o: Options, b: int) -> str:
+    """The queue's name (16 random bits for a drawn one)."""
     if o.queue is None:
-        b = ctx.rng.getrandbits(16)
-        return f"{NOUNS[b % len(NOUNS)]}.{_QUEUE_SUFFIXES[(b >> 8) % len(_QUEUE_SUFFIXES)]}"
+        suffix = _QUEUE_SUFFIXES[(b >> 8 & 0xFF) % len(_QUEUE_SUFFIXES)]
+        return f"{NOUNS[(b & 0xFF) % len(NOUNS)]}.{suffix}"
     if not 0 < len(o.queue) <= 1000:
         ctx.fail("queue", f"{len(o.queue)} characters; a queue name has 1 to 1,000")
     return str(o.queue)
 
 
-def _send_times(ctx: BuildContext, count: int) -> tuple[list[int], int]:
-    """Producer send times (epoch ms, in order) and when the consumer received the batch."""
-    r = ctx.rng.random
-    out = epoch_ms(ctx.time) - 2 - int(r() * 200)
-    stamp = out - count * 2 - int(r() * 3000)
-    times = []
-    for _ in range(count):
-        stamp = min(out - 2, stamp + int(r() * 4))
-        times.append(stamp)
-    return times, out
+def _times(ctx: BuildContext, count: int, b: int) -> tuple[int, int]:
+    """When the consumer received the batch (epoch ms) and the first producer send time, from
+    24 random bits; each later send is 0 to 3 ms after the one before, capped at ``out - 2``."""
+    out = ctx.time_ms - 2 - (b & 0xFF) % 200
+    return out, out - count * 2 - (b >> 8 & 0xFFF) % 3000
 
 
 # --- ActiveMQ ---------------------------------------------------------------------------------
 
 
-def _message_types(ctx: BuildContext, o: Options, raw: list[bytes]) -> list[str]:
-    """Text messages carry UTF-8 text; bytes a caller gives as ``bytes`` travel as BytesMessage."""
+def _message_types(ctx: BuildContext, o: Options, raw: list[bytes] | None, b: int) -> str | None:
+    """Every message's type when they share one (else None: each is its given body's kind).
+    Text messages carry UTF-8 text; bytes a caller gives as ``bytes`` travel as BytesMessage."""
     if o.message_type is not None:
         if o.message_type == MESSAGE_TYPES[0]:
-            for index, body in enumerate(raw):
+            for index, body in enumerate(raw or ()):
                 try:
                     body.decode()
                 except UnicodeDecodeError:
@@ -106,25 +110,25 @@ def _message_types(ctx: BuildContext, o: Options, raw: list[bytes]) -> list[str]
                         f"message {index} is not UTF-8 text; a "
                         "jms/text-message carries text, use jms/bytes-message",
                     )
-        return [o.message_type] * len(raw)
+        return str(o.message_type)
     if o.data is not None:
-        return [MESSAGE_TYPES[isinstance(v, bytes)] for v in o.data]
+        return None
     if o.payload is not None:
-        return [MESSAGE_TYPES[isinstance(o.payload, bytes)]] * len(raw)
-    return [MESSAGE_TYPES[ctx.rng.random() < 0.15]] * len(raw)
+        return MESSAGE_TYPES[isinstance(o.payload, bytes)]
+    return MESSAGE_TYPES[b % 20 < 3]  # 15% BytesMessage
 
 
-def _properties(ctx: BuildContext, o: Options) -> dict[str, str] | None:
+def _properties(ctx: BuildContext, o: Options, b: int) -> dict[str, str] | None:
+    """JMS properties: the caller's, or the first 1 to 4 names from 56 random bits (none in
+    three batches out of ten)."""
     if o.given("properties"):
         given = o.properties
         if given is not None and not all(isinstance(v, str) for v in given.values()):
             ctx.fail("properties", "JMS properties reach Lambda as strings: give {name: str}")
         return None if given is None else dict(given)
-    rng = ctx.rng
-    b = rng.getrandbits(32)
     if b % 10 < 3:
         return None
-    properties = {"tenant": f"t-{rng.randbytes(3).hex()}"}  # the first 1 to 4 names
+    properties = {"tenant": f"t-{b >> 32 & 0xFFFFFF:06x}"}
     wanted = 1 + (b >> 4) % len(_PROPERTY_NAMES)
     if wanted > 1:
         properties["eventType"] = NOUNS[(b >> 6) % len(NOUNS)].rstrip("s") + ".created"
@@ -175,48 +179,69 @@ def activemq_message(
     }
 
 
+_MQ_BATCH_BITS = 324  # broker 144, queue 16, times 24, connection 70, modes 14, properties 56
+_MQ_RECORD_BYTES = 17  # body 128 bits (+128 drawn for a third), send step 2, broker in 2, out 1
+_MASK_128 = (1 << 128) - 1
+
+
 def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of JMS messages from one queue of an ActiveMQ broker."""
     count = _count(ctx, o)
     raw = _payloads(ctx, o, count)
-    types = _message_types(ctx, o, raw)
-    _, broker_id, arn = _broker(ctx, o)
-    queue = _queue(ctx, o)
-    rng = ctx.rng
+    b = ctx.getrandbits(_MQ_BATCH_BITS)
+    kind = _message_types(ctx, o, raw, b >> 261)
+    _, broker_id, arn = _broker(ctx, o, b)
+    queue = _queue(ctx, o, b >> 144)
+    out, stamp = _times(ctx, count, b >> 160)
     # the producer's JMS connection: host, port, start time and counters, as ActiveMQ ids are
-    times, out = _send_times(ctx, count)
-    host = f"{broker_id}-{1 + int(rng.random() * 2)}.mq.{ctx.region}.amazonaws.com"
-    started = times[0] - int(rng.random() * 86_400_000)
+    host = f"{broker_id}-{1 + (b >> 184 & 1)}.mq.{ctx.region}.amazonaws.com"
+    started = stamp - (b >> 185 & 0x7FFFFFF) % 86_400_000
     connection = (
-        f"ID:{host}-{32768 + int(rng.random() * 28000)}-{started}-"
-        f"{1 + int(rng.random() * 9)}:{1 + int(rng.random() * 40)}"
+        f"ID:{host}-{32768 + (b >> 212 & 0x7FFF) % 28000}-{started}-"
+        f"{1 + (b >> 227 & 0xF) % 9}:{1 + (b >> 231 & 0x3F) % 40}"
     )
-    session, producer = 1 + int(rng.random() * 3), 1 + int(rng.random() * 3)
-    seq = 1 + int(rng.random() * 5000)
-    properties = _properties(ctx, o)
-    delivery_mode = o.delivery_mode or (2 if rng.random() < 0.8 else 1)
+    prefix = f"{connection}:{1 + (b >> 237 & 3) % 3}:{1 + (b >> 239 & 3) % 3}:"
+    seq = 1 + (b >> 241 & 0x1FFF) % 5000
+    properties = _properties(ctx, o, b >> 268)
+    delivery_mode = o.delivery_mode or (2 if (b >> 254 & 0x7F) % 5 else 1)  # 80% persistent
+    redelivered = bool(o.redelivered)
+    correlation_id, reply_to = o.correlation_id or "", o.reply_to or "null"
+    jms_type, expiration = o.type or "", o.expiration or 0
+    priority = o.priority if o.priority is not None else 4
+    d = draws_for(ctx, count)
+    bits = d.randbytes(count * _MQ_RECORD_BYTES)
+    cap = out - 2
     messages = []
-    for i, (body, kind, sent) in enumerate(zip(raw, types, times, strict=True)):
-        broker_in = sent + int(rng.random() * 3)
+    for i in range(count):
+        r = int.from_bytes(bits[i * _MQ_RECORD_BYTES : (i + 1) * _MQ_RECORD_BYTES], "little")
+        if raw is not None:
+            body = raw[i]
+        elif r % 3 == 1:  # a user record: 128 more bits for its UUID (the pool's first block
+            # holds a default build's other bits, so two in three builds never refill it)
+            body = business_json_from(r & _MASK_128 | d.getrandbits(128) << 128).encode()
+        else:
+            body = business_json_from(r & _MASK_128).encode()
+        stamp = min(cap, stamp + (r >> 128 & 3))
+        broker_in = stamp + (r >> 130 & 3) % 3
         messages.append(
-            activemq_message(
-                body,
-                message_id=f"{connection}:{session}:{producer}:{seq + i}",
-                message_type=kind,
-                queue=queue,
-                sent=sent,
-                broker_in=broker_in,
-                broker_out=max(broker_in, out - int(rng.random() * 2)),
-                connection_id=connection,
-                redelivered=bool(o.redelivered),
-                delivery_mode=delivery_mode,
-                correlation_id=o.correlation_id or "",
-                reply_to=o.reply_to,
-                type=o.type or "",
-                expiration=o.expiration or 0,
-                priority=o.priority if o.priority is not None else 4,
-                properties=properties,
-            )
+            {
+                "messageID": f"{prefix}{seq + i}",
+                "messageType": kind or MESSAGE_TYPES[isinstance(o.data[i], bytes)],
+                "timestamp": stamp,
+                "deliveryMode": delivery_mode,
+                "correlationID": correlation_id,
+                "replyTo": reply_to,  # how the poller writes a missing JMSReplyTo
+                "destination": {"physicalName": queue},
+                "redelivered": redelivered,
+                "type": jms_type,
+                "expiration": expiration,
+                "priority": priority,
+                "data": b64(body),
+                "brokerInTime": broker_in,
+                "brokerOutTime": max(broker_in, out - (r >> 132 & 1)),
+                "properties": None if properties is None else properties.copy(),
+                "connectionId": connection,
+            }
         )
     event = {"eventSource": "aws:mq", "eventSourceArn": arn, "messages": messages}
     check_event_size(ctx, event, count)
@@ -263,8 +288,9 @@ def rabbitmq_headers(given: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _rmq_headers(ctx: BuildContext, o: Options, count: int) -> dict[str, Any] | None:
-    """AMQP headers: text as ``{"bytes": [...]}`` (Java byte arrays), numbers as numbers."""
+def _rmq_headers(ctx: BuildContext, o: Options, count: int, b: int) -> dict[str, Any] | None:
+    """AMQP headers: text as ``{"bytes": [...]}`` (Java byte arrays), numbers as numbers; drawn
+    ones from 14 random bits."""
     if o.given("headers"):
         if o.headers is None:
             return None
@@ -272,12 +298,11 @@ def _rmq_headers(ctx: BuildContext, o: Options, count: int) -> dict[str, Any] | 
             return rabbitmq_headers(o.headers)
         except TypeError as exc:
             ctx.fail("headers", str(exc))
-    rng = ctx.rng
-    if rng.random() < 0.3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
+    if (b & 0xF) % 10 < 3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
         return None
     return {
-        "source": {"bytes": list(f"{aws.pick(rng, NOUNS)}-service".encode())},  # ASCII
-        "retry-count": int(rng.random() * 3),
+        "source": {"bytes": list(f"{NOUNS[(b >> 4 & 0xFF) % len(NOUNS)]}-service".encode())},
+        "retry-count": (b >> 12 & 3) % 3,
     }
 
 
@@ -288,35 +313,6 @@ def _content_types(o: Options, count: int) -> list[str]:
         return [o.content_type] * count
     given = o.data if o.data is not None else [o.payload] * count
     return [_CONTENT_TYPE_OF.get(type(v), "application/json") for v in given]
-
-
-def _rmq_properties(
-    ctx: BuildContext,
-    o: Options,
-    user: str | None,
-    body: bytes,
-    sent: int,
-    headers: dict[str, Any] | None,
-    content_type: str,
-    app: str | None,
-) -> dict[str, Any]:
-    """``basicProperties``: every AMQP property, null where the publisher did not set it."""
-    return rabbitmq_properties(
-        body,
-        sent=sent,
-        content_type=content_type,
-        content_encoding=o.content_encoding,
-        headers=headers,
-        delivery_mode=o.delivery_mode or 2,
-        priority=o.priority,
-        correlation_id=o.correlation_id,
-        reply_to=o.reply_to,
-        expiration=o.expiration,
-        message_id=o.message_id if o.given("message_id") else ctx.uuid(),
-        type=o.type,
-        user_id=user,
-        app_id=app,
-    )
 
 
 def rabbitmq_properties(
@@ -341,12 +337,7 @@ def rabbitmq_properties(
     return {
         "contentType": content_type,
         "contentEncoding": content_encoding,
-        "headers": None
-        if headers is None
-        else {
-            k: ({"bytes": list(v["bytes"])} if isinstance(v, dict) else v)
-            for k, v in headers.items()
-        },
+        "headers": None if headers is None else _copy_headers(headers),
         "deliveryMode": delivery_mode,
         "priority": priority,
         "correlationId": correlation_id,
@@ -362,33 +353,75 @@ def rabbitmq_properties(
     }
 
 
+_RMQ_BATCH_BITS = 232  # broker 144, queue 16, times 24, user 16, app 16, headers 14
+_RMQ_RECORD_BYTES = 49  # body 256 bits, message id 128, send step 2
+
+
+def _copy_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    """A message's own copy of the batch's headers (byte arrays are lists)."""
+    return {
+        k: ({"bytes": list(v["bytes"])} if isinstance(v, dict) else v) for k, v in headers.items()
+    }
+
+
 def build_rabbitmq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of AMQP messages from one queue of a RabbitMQ broker."""
     count = _count(ctx, o)
     raw = _payloads(ctx, o, count)
-    _, _, arn = _broker(ctx, o)
-    queue = _queue(ctx, o)
+    b = ctx.getrandbits(_RMQ_BATCH_BITS)
+    _, _, arn = _broker(ctx, o, b)
+    queue = _queue(ctx, o, b >> 144)
     vhost = o.virtual_host
     if not vhost:
         ctx.fail("virtual_host", "a virtual host has a name; the default one is '/'")
-    rng = ctx.rng
-    user = (
-        o.user_id
-        if o.given("user_id")
-        else (f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}" if rng.random() < 0.5 else None)
-    )
-    app = o.app_id if o.given("app_id") else f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}"
-    headers = _rmq_headers(ctx, o, count)
-    times, _ = _send_times(ctx, count)
+    if o.given("user_id"):
+        user = o.user_id
+    elif b >> 184 & 1:
+        user = f"{NOUNS[(b >> 185 & 0x7F) % len(NOUNS)]}-{ROLES[(b >> 192 & 0xFF) % len(ROLES)]}"
+    else:
+        user = None
+    if o.given("app_id"):
+        app = o.app_id
+    else:
+        app = f"{NOUNS[(b >> 200 & 0xFF) % len(NOUNS)]}-{ROLES[(b >> 208 & 0xFF) % len(ROLES)]}"
+    headers = _rmq_headers(ctx, o, count, b >> 216)
+    out, stamp = _times(ctx, count, b >> 160)
     types = _content_types(o, count)
-    messages = [
-        {
-            "basicProperties": _rmq_properties(ctx, o, user, body, sent, headers, kind, app),
-            "redelivered": bool(o.redelivered),
-            "data": b64(body),
-        }
-        for body, sent, kind in zip(raw, times, types, strict=True)
-    ]
+    redelivered, encoding = bool(o.redelivered), o.content_encoding
+    delivery_mode, priority = o.delivery_mode or 2, o.priority
+    correlation_id, reply_to, amqp_type = o.correlation_id, o.reply_to, o.type
+    expiration = None if o.expiration is None else str(o.expiration)
+    given_id = o.given("message_id")
+    bits = _record_bits(ctx, count, _RMQ_RECORD_BYTES)
+    cap = out - 2
+    messages = []
+    for i in range(count):
+        r = int.from_bytes(bits[i * _RMQ_RECORD_BYTES : (i + 1) * _RMQ_RECORD_BYTES], "little")
+        body = business_json_from(r & _BODY_MASK).encode() if raw is None else raw[i]
+        stamp = min(cap, stamp + (r >> 384 & 3))
+        messages.append(
+            {
+                "basicProperties": {
+                    "contentType": types[i],
+                    "contentEncoding": encoding,
+                    "headers": None if headers is None else _copy_headers(headers),
+                    "deliveryMode": delivery_mode,
+                    "priority": priority,
+                    "correlationId": correlation_id,
+                    "replyTo": reply_to,
+                    "expiration": expiration,
+                    "messageId": o.message_id if given_id else aws.uuid4_from_bits(r >> 256),
+                    "timestamp": _java_medium_time(stamp // 1000),
+                    "type": amqp_type,
+                    "userId": user,
+                    "appId": app,
+                    "clusterId": None,
+                    "bodySize": len(body),
+                },
+                "redelivered": redelivered,
+                "data": b64(body),
+            }
+        )
     event = {
         "eventSource": "aws:rmq",
         "eventSourceArn": arn,

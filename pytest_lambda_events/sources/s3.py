@@ -9,7 +9,6 @@ from __future__ import annotations
 import binascii
 import hashlib
 import ipaddress
-import random
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +18,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FILE_TYPES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_z
+from ..timefmt import iso_ms, iso_ms_z
 
 CREATED = (
     "ObjectCreated:Put",
@@ -81,6 +80,7 @@ _V23 = frozenset(
         "ObjectRestore:Delete",
     )
 )
+_EVENT_VERSIONS = {**dict.fromkeys(REPLICATION, "2.2"), **dict.fromkeys(_V23, "2.3")}
 RESTORE_STORAGE_CLASSES = ("GLACIER", "DEEP_ARCHIVE", "INTELLIGENT_TIERING")
 TRANSITION_STORAGE_CLASSES = (
     "STANDARD_IA",
@@ -122,7 +122,10 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~/-]*")
 _BRACKETED_KEY = re.compile(r"[A-Za-z0-9_.~/ ()-]*")
 _KEY_PREFIXES = ("uploads/", "incoming/", "reports/", "exports/", "images/", "raw/", "")
 _EXTENSIONS = tuple(ext for ext, _ in FILE_TYPES)
-_VERSION_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
+_TITLED_NOUNS = tuple(noun.title() for noun in NOUNS)
+_TO_VERSION_ALPHABET = bytes.maketrans(b"+/", b"._")
+_UPPER_DIGITS = aws.byte_table(aws.UPPER_DIGITS)
+_SIZE_SCALE = 2.0**-24  # 24 random bits -> [0, 1)
 _MULTIPART = "ObjectCreated:CompleteMultipartUpload"
 
 
@@ -158,23 +161,46 @@ def encode_key(key: str) -> str:
     return quote_plus(key, safe="/")
 
 
-def draw_bucket(rng: random.Random, account_id: str, region: str) -> str:
-    """A bucket name of this world, such as ``orders-photos-9012-eu-west-1``."""
-    b = rng.getrandbits(16)
-    return f"{NOUNS[b % len(NOUNS)]}-{NOUNS[(b >> 5) % len(NOUNS)]}-{account_id[-4:]}-{region}"
+def bucket_from(bits: int, account_id: str, region: str) -> str:
+    """A bucket name of this world from 10 random bits, such as ``orders-photos-9012-eu-west-1``."""
+    return (
+        f"{NOUNS[bits % len(NOUNS)]}-{NOUNS[(bits >> 5) % len(NOUNS)]}-{account_id[-4:]}-{region}"
+    )
 
 
-def draw_key(rng: random.Random, time: datetime) -> str:
-    """A realistic raw object key: dated or numbered, sometimes with spaces and brackets so
-    that consumers' URL decoding is exercised."""
-    b = rng.getrandbits(48)
+def draw_bucket(rng: aws.Draws, account_id: str, region: str) -> str:
+    """``bucket_from`` with its own draw."""
+    return bucket_from(rng.getrandbits(16), account_id, region)
+
+
+def keys_from(b: int, time: datetime) -> tuple[str, str]:
+    """A realistic object key from 31 random bits, raw and as notifications encode it: dated or
+    numbered, a quarter with spaces and brackets so that consumers' URL decoding is exercised
+    (their encoding is written here, without ``encode_key``'s scans)."""
     prefix, ext = _KEY_PREFIXES[b % 7], _EXTENSIONS[(b >> 3) % 6]
     style = (b >> 6) & 7
-    noun = NOUNS[(b >> 9) % len(NOUNS)]
-    if style < 2:  # a quarter of keys
-        return f"{prefix}{noun.title()} Export ({1 + (b >> 14) % 9}).{ext}"
-    day = f"{time.year}/{time.month:02d}/{time.day:02d}/" if style < 5 else ""
-    return f"{prefix}{day}{noun}-{10_000 + (b >> 14) % 90_000}.{ext}"
+    noun = (b >> 9) % len(NOUNS)
+    if style < 2:
+        copy = 1 + (b >> 14) % 9
+        title = _TITLED_NOUNS[noun]
+        return (
+            f"{prefix}{title} Export ({copy}).{ext}",
+            f"{prefix}{title}+Export+%28{copy}%29.{ext}",
+        )
+    # the UTC date, cut from the text eventTime is formatted from anyway
+    day = iso_ms(time)[:10].replace("-", "/") + "/" if style < 5 else ""
+    key = f"{prefix}{day}{NOUNS[noun]}-{10_000 + (b >> 14) % 90_000}.{ext}"
+    return key, key
+
+
+def key_from(b: int, time: datetime) -> str:
+    """The raw key of ``keys_from``."""
+    return keys_from(b, time)[0]
+
+
+def draw_key(rng: aws.Draws, time: datetime) -> str:
+    """``key_from`` with its own draw."""
+    return key_from(rng.getrandbits(32), time)
 
 
 def multipart_etag(content: bytes, part_size: int = CLI_PART) -> str:
@@ -186,7 +212,7 @@ def multipart_etag(content: bytes, part_size: int = CLI_PART) -> str:
 
 def event_version(event_name: str) -> str:
     """``eventVersion``: 2.2 for replication, 2.3 for lifecycle/tiering/tagging/ACL, else 2.1."""
-    return "2.2" if event_name in REPLICATION else "2.3" if event_name in _V23 else "2.1"
+    return _EVENT_VERSIONS.get(event_name, "2.1")
 
 
 def sequencer(time: datetime, low: int) -> str:
@@ -194,26 +220,48 @@ def sequencer(time: datetime, low: int) -> str:
 
     S3's samples have this form; for one key, a later event's sequencer is greater.
     """
-    return f"00{int(time.timestamp()) & 0xFFFFFFFF:08X}{low & 0xFFFFFFFF:08X}"
+    stamp = (int(time.timestamp()) & 0xFFFFFFFF) << 32 | low & 0xFFFFFFFF
+    return "00" + stamp.to_bytes(8, "big").hex().upper()  # cheaper than a format spec
 
 
-def draw_request_id(rng: random.Random) -> str:
+def draw_request_id(rng: aws.Draws) -> str:
     """``x-amz-request-id``: 16 uppercase hex digits."""
     return rng.randbytes(8).hex().upper()
 
 
-def draw_host_id(rng: random.Random) -> str:
-    """``x-amz-id-2``: base64 of 56 bytes."""
-    return binascii.b2a_base64(rng.randbytes(56), newline=False).decode()
+def host_id_from(raw: bytes) -> str:
+    """``x-amz-id-2``: base64 of 56 random bytes."""
+    return binascii.b2a_base64(raw, newline=False).decode()
 
 
-def draw_version_id(rng: random.Random) -> str:
-    return aws.chars(rng, 32, _VERSION_ALPHABET)
+def draw_host_id(rng: aws.Draws) -> str:
+    return host_id_from(rng.randbytes(56))
 
 
-def draw_owner_id(rng: random.Random) -> str:
-    """A bucket owner's ``principalId`` as S3 writes it: 'A' and 13 uppercase letters/digits."""
-    return "A" + aws.chars(rng, 13, aws.UPPER_DIGITS)
+def host_id_for(request_id: bytes) -> str:
+    """The ``x-amz-id-2`` of a request: 56 opaque bytes derived from its request id's (AWS's
+    value encodes the request too), so that a build need not draw them."""
+    return host_id_from(hashlib.blake2b(request_id, digest_size=56).digest())
+
+
+def version_id_from(raw: bytes) -> str:
+    """A ``versionId`` (32 letters, digits, '.' and '_') from 24 random bytes: their base64
+    text, whose alphabet is the version ids' but for ``+/``."""
+    return binascii.b2a_base64(raw, newline=False).translate(_TO_VERSION_ALPHABET).decode()
+
+
+def draw_version_id(rng: aws.Draws) -> str:
+    return version_id_from(rng.randbytes(24))
+
+
+def owner_id_from(raw: bytes) -> str:
+    """A bucket owner's ``principalId`` as S3 writes it: 'A' and 13 uppercase letters/digits
+    (one per byte of ``raw``)."""
+    return "A" + raw.translate(_UPPER_DIGITS).decode()
+
+
+def draw_owner_id(rng: aws.Draws) -> str:
+    return owner_id_from(rng.randbytes(13))
 
 
 def object_block(
@@ -319,14 +367,24 @@ def _check_etag(ctx: BuildContext, o: Options, name: str, size: int | None) -> N
         )
 
 
-def _size_and_etag(ctx: BuildContext, o: Options, name: str) -> tuple[int, str]:
-    """Size and ETag that agree with each other, the content and the kind of upload."""
-    if o.content is None and o.etag is None:  # drawn, unless the size is given
-        multipart = name == _MULTIPART
-        size: int = o.size if o.size is not None else _draw_size(ctx, multipart, 0)
+def _size_and_etag(ctx: BuildContext, o: Options, name: str, raw: bytes) -> tuple[int, str]:
+    """Size and ETag that agree with each other, the content and the kind of upload; ``raw``:
+    20 random bytes for drawn ones."""
+    size: int | None = o.size
+    if o.content is not None or o.etag is not None:
+        return _given_size_and_etag(ctx, o, name)
+    multipart = name == _MULTIPART
+    if size is None:
+        size = _size_from(raw[0] | raw[1] << 8 | raw[2] << 16, multipart)
+    else:
         _check_single_put(ctx, name, size, multipart)
-        return size, _draw_etag(ctx, name, size, multipart)
-    return _given_size_and_etag(ctx, o, name)
+    if not multipart and size > 64 * MIB and name not in CREATED:
+        multipart = raw[19] < 205  # big objects were usually uploaded in parts
+    digest = raw[3:19].hex()
+    if not multipart:
+        return size, digest
+    part_size = max(CLI_PART, -(-size // MAX_PARTS))  # 10,000 parts at most
+    return size, f"{digest}-{max(1, -(-size // part_size))}"
 
 
 def _check_single_put(ctx: BuildContext, name: str, size: int, multipart: bool) -> None:
@@ -354,51 +412,60 @@ def _given_size_and_etag(ctx: BuildContext, o: Options, name: str) -> tuple[int,
     if o.etag is not None:
         _check_etag(ctx, o, name, size)
     if size is None:
-        size = _draw_size(ctx, multipart, _parts_of(o.etag or ""))
+        parts = _parts_of(o.etag or "")
+        bits = ctx.getrandbits(24)
+        if parts:  # the last part is 1 byte to a whole part
+            size = (parts - 1) * CLI_PART + 1 + bits * (CLI_PART - 1) // (1 << 24)
+        else:
+            size = _size_from(bits, multipart)
     _check_single_put(ctx, name, size, multipart)
     return size, o.etag if o.etag is not None else etag
 
 
-def _draw_etag(ctx: BuildContext, name: str, size: int, multipart: bool) -> str:
-    if not multipart and name not in CREATED and size > 64 * MIB:
-        multipart = ctx.rng.random() < 0.8  # big objects were usually uploaded in parts
-    digest = ctx.rng.randbytes(16).hex()
-    if not multipart:
-        return digest
-    part_size = max(CLI_PART, -(-size // MAX_PARTS))  # 10,000 parts at most
-    return f"{digest}-{max(1, -(-size // part_size))}"
-
-
-def _draw_size(ctx: BuildContext, multipart: bool, parts: int) -> int:
-    rng = ctx.rng
-    if parts:
-        return (parts - 1) * CLI_PART + 1 + int(rng.random() * (CLI_PART - 1))
+def _size_from(bits: int, multipart: bool) -> int:
+    """An object size, log-uniform, from 24 random bits."""
     if multipart:
-        return int(16 * MIB * 2 ** (rng.random() * 7))  # 16 MiB to 2 GiB
-    return int(200 * 2 ** (rng.random() * 17))  # 200 B to 26 MB, log-uniform
+        return int(16 * MIB * 2 ** (bits * _SIZE_SCALE * 7))  # 16 MiB to 2 GiB
+    return int(200 * 2 ** (bits * _SIZE_SCALE * 17))  # 200 B to 26 MB
 
 
-def _versioned(ctx: BuildContext, o: Options, name: str) -> bool:
-    if o.versioned is False and name in VERSIONED_ONLY:
-        ctx.fail("versioned", f"{name} happens only in versioning-enabled buckets")
-    if o.versioned is False and o.version_id is not None:
-        ctx.fail("version_id", "a version id needs a versioned bucket; drop versioned=False")
+def _versioned(ctx: BuildContext, o: Options, name: str, byte: int) -> bool:
+    """Whether the bucket is versioned: as given or required, else three in ten, by ``byte``."""
+    versioned: bool | None = o.versioned
+    if versioned is False:
+        if name in VERSIONED_ONLY:
+            ctx.fail("versioned", f"{name} happens only in versioning-enabled buckets")
+        if o.version_id is not None:
+            ctx.fail("version_id", "a version id needs a versioned bucket; drop versioned=False")
     if name in VERSIONED_ONLY or o.version_id is not None:
         return True
-    return bool(o.versioned) if o.versioned is not None else ctx.rng.random() < 0.3
+    return versioned if versioned is not None else byte < 77
 
 
-def _principals(ctx: BuildContext, o: Options, name: str, owner: str) -> tuple[str, str]:
-    """userIdentity.principalId and sourceIPAddress of the request behind the event."""
-    rng = ctx.rng
-    service = name in SERVICE_EVENTS
+def _principals(
+    ctx: BuildContext, o: Options, name: str, owner: str, raw: bytes
+) -> tuple[str, str]:
+    """userIdentity.principalId and sourceIPAddress of the request behind the event; ``raw``:
+    24 random bytes for drawn ones."""
     principal: str | None = o.principal_id
-    if principal is None:
-        principal = "s3.amazonaws.com" if service else _draw_principal(rng, owner)
     source_ip: str | None = o.source_ip
+    if name in SERVICE_EVENTS:  # S3 itself, unless given
+        principal = "s3.amazonaws.com" if principal is None else principal
+        source_ip = "s3.amazonaws.com" if source_ip is None else source_ip
+    if principal is None:  # a role session (half), an IAM user, or the bucket owner
+        kind = raw[0] & 15
+        if kind < 8:
+            b = raw[1] | raw[2] << 8
+            role = f"{NOUNS[b % len(NOUNS)]}-{NOUNS[(b >> 5) % len(NOUNS)]}-"
+            role += ROLES[(b >> 10) % len(ROLES)]
+            principal = f"AWS:AROA{raw[3:20].translate(_UPPER_DIGITS).decode()}:{role}"
+        else:
+            principal = (
+                f"AWS:AIDA{raw[3:20].translate(_UPPER_DIGITS).decode()}" if kind < 13 else owner
+            )
     if source_ip is None:
-        source_ip = "s3.amazonaws.com" if service else aws.ipv4(rng)
-    elif source_ip != "s3.amazonaws.com":
+        return principal, aws.ipv4_from_bits(int.from_bytes(raw[20:24], "little"))
+    if source_ip != "s3.amazonaws.com":
         try:
             ipaddress.ip_address(source_ip)
         except ValueError:
@@ -406,19 +473,6 @@ def _principals(ctx: BuildContext, o: Options, name: str, owner: str) -> tuple[s
                 "source_ip", f"{source_ip!r} is not an IPv4/IPv6 address or 's3.amazonaws.com'"
             )
     return principal, source_ip
-
-
-def _draw_principal(rng: random.Random, owner: str) -> str:
-    """A role session (half), an IAM user, or the bucket owner."""
-    b = rng.getrandbits(24)
-    kind = b & 15
-    if kind < 8:
-        role = f"{NOUNS[(b >> 4) % len(NOUNS)]}-{NOUNS[(b >> 9) % len(NOUNS)]}-"
-        role += ROLES[(b >> 14) % len(ROLES)]
-        return f"AWS:{aws.iam_unique_id(rng, 'AROA')}:{role}"
-    if kind < 13:
-        return f"AWS:{aws.iam_unique_id(rng)}"
-    return owner
 
 
 # the options only some event names carry, and which
@@ -441,6 +495,12 @@ def _check_options_for(ctx: BuildContext, o: Options, name: str) -> None:
                     f"{name} events carry no object size or ETag (the object is "
                     "gone); drop it or pick an ObjectCreated:* event_name",
                 )
+    if (
+        o.storage_class is None and o.restore_days is None and o.access_tier is None
+        and o.destination_bucket is None and o.replication_rule_id is None
+        and o.failure_reason is None
+    ):  # fmt: skip
+        return  # the usual case, without the loop below
     for option, names in _CARRIED_BY:
         if getattr(o, option) is not None and name not in names:
             ctx.fail(option, f"only {', '.join(names)} events carry it, not {name}")
@@ -458,14 +518,6 @@ def _check_options_for(ctx: BuildContext, o: Options, name: str) -> None:
             )
 
 
-def _sequencer(ctx: BuildContext, o: Options) -> str:
-    if o.sequencer is not None:
-        if not _SEQUENCER.match(o.sequencer):
-            ctx.fail("sequencer", f"{o.sequencer!r} is not an uppercase hexadecimal string")
-        return str(o.sequencer)
-    return sequencer(ctx.time, ctx.rng.getrandbits(32))
-
-
 _WITH_EXTRA_DATA = frozenset(
     ("ObjectRestore:Completed", "LifecycleTransition", "IntelligentTiering", *REPLICATION)
 )
@@ -473,12 +525,11 @@ _WITH_EXTRA_DATA = frozenset(
 
 def _extra_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[str, Any]:
     """The event-specific blocks: glacierEventData, lifecycleEventData, and so on."""
-    rng = ctx.rng
     if name == "ObjectRestore:Completed":
-        days = o.restore_days or rng.randint(1, 30)
+        days = o.restore_days or 1 + ctx.getrandbits(16) % 30
         # The restored copy expires at midnight UTC after the requested number of days.
         expiry = datetime.combine(ctx.time.date(), datetime.min.time(), UTC) + timedelta(days + 1)
-        storage = o.storage_class or aws.pick(rng, RESTORE_STORAGE_CLASSES[:2])
+        storage = o.storage_class or aws.pick(ctx, RESTORE_STORAGE_CLASSES[:2])
         return {
             "glacierEventData": {
                 "restoreEventData": {
@@ -488,10 +539,10 @@ def _extra_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[s
             }
         }
     if name == "LifecycleTransition":
-        storage = o.storage_class or aws.pick(rng, TRANSITION_STORAGE_CLASSES)
+        storage = o.storage_class or aws.pick(ctx, TRANSITION_STORAGE_CLASSES)
         return {"lifecycleEventData": {"transitionEventData": {"destinationStorageClass": storage}}}
     if name == "IntelligentTiering":
-        tier = o.access_tier or aws.pick(rng, ACCESS_TIERS)
+        tier = o.access_tier or aws.pick(ctx, ACCESS_TIERS)
         return {"intelligentTieringEventData": {"destinationAccessTier": tier}}
     if name in REPLICATION:
         return {"replicationEventData": _replication_data(ctx, o, name, bucket)}
@@ -499,54 +550,80 @@ def _extra_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[s
 
 
 def _replication_data(ctx: BuildContext, o: Options, name: str, bucket: str) -> dict[str, Any]:
-    rng = ctx.rng
     destination = o.destination_bucket or f"{bucket[:50]}-replica"
     _fail_bucket(ctx, "destination_bucket", destination)
     if destination == bucket:
         ctx.fail("destination_bucket", "replication needs a bucket other than the source bucket")
+    b = ctx.getrandbits(64)
     # RTC threshold events come after the 15-minute threshold; the others within seconds.
     threshold = name in REPLICATION[1:3]
-    lag = timedelta(seconds=900 + rng.randrange(1, 1800) if threshold else rng.randrange(2, 120))
+    lag_ms = (900 + 1 + b % 1799 if threshold else 2 + b % 118) * 1000 + (b >> 16) % 1000
     data = {
-        "replicationRuleId": o.replication_rule_id or f"{aws.pick(rng, NOUNS)}-replication",
+        "replicationRuleId": o.replication_rule_id
+        or f"{NOUNS[(b >> 32) % len(NOUNS)]}-replication",
         "destinationBucket": f"arn:{ctx.partition}:s3:::{destination}",
         "s3Operation": "OBJECT_PUT",
-        "requestTime": iso_ms_z(ctx.time - lag - timedelta(milliseconds=rng.randrange(1000))),
+        "requestTime": iso_ms_z(ctx.time - timedelta(milliseconds=lag_ms)),
     }
     if name == "Replication:OperationFailedReplication":
-        data["failureReason"] = o.failure_reason or aws.pick(rng, REPLICATION_FAILURES)
+        failure = REPLICATION_FAILURES[(b >> 40) % len(REPLICATION_FAILURES)]
+        data["failureReason"] = o.failure_reason or failure
     return data
 
 
-def _object(ctx: BuildContext, o: Options, name: str, key: str) -> dict[str, Any]:
-    size, etag = _size_and_etag(ctx, o, name) if name not in REMOVED else (None, None)
-    version_id = (o.version_id or draw_version_id(ctx.rng)) if _versioned(ctx, o, name) else None
-    return object_block(
-        key, size=size, etag=etag, version_id=version_id, sequencer=_sequencer(ctx, o)
-    )
+def _object(ctx: BuildContext, o: Options, name: str, key: str, raw: bytes) -> dict[str, Any]:
+    """``s3.object`` (what ``object_block`` makes, from the options and 49 random bytes): [0:20]
+    size and ETag, [20] versioning, [21:45] the version id, [45:49] the sequencer's low bits."""
+    obj: dict[str, Any] = {"key": key}
+    if name not in REMOVED:
+        obj["size"], obj["eTag"] = _size_and_etag(ctx, o, name, raw)
+    if _versioned(ctx, o, name, raw[20]):
+        obj["versionId"] = o.version_id or version_id_from(raw[21:45])
+    given: str | None = o.sequencer
+    if given is None:
+        obj["sequencer"] = sequencer(ctx.time, int.from_bytes(raw[45:49], "little"))
+    elif _SEQUENCER.match(given):
+        obj["sequencer"] = given
+    else:
+        ctx.fail("sequencer", f"{given!r} is not an uppercase hexadecimal string")
+    return obj
+
+
+# One build draws its bytes at once and slices them (each draw costs more than slicing):
+# [0:6] bucket and key, [6:19] owner, [19:43] principal and source IP, [43:61] configuration
+# id, [61:69] request id (the host id derives from it), [69:118] the object
+_DRAW_BYTES = 118
 
 
 def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One S3 notification record whose bucket, key, size, ETag and extras agree."""
-    rng = ctx.rng
     name: str = o.event_name
     _check_options_for(ctx, o, name)
-    bucket = o.bucket or draw_bucket(rng, ctx.account_id, ctx.region)
-    if o.bucket or len(bucket) > 63:  # a drawn name is valid but for its length
+    raw = ctx.randbytes(_DRAW_BYTES)
+    bucket: str = o.bucket
+    if bucket:
         _fail_bucket(ctx, "bucket", bucket)
-    key = o.key if o.key is not None else draw_key(rng, ctx.time)
-    _check_key(ctx, key)
-    owner = draw_owner_id(rng)
-    principal, source_ip = _principals(ctx, o, name, owner)
+    else:
+        bucket = bucket_from(raw[0] | raw[1] << 8, ctx.account_id, ctx.region)
+        if len(bucket) > 63:  # a drawn name is valid but for its length
+            _fail_bucket(ctx, "bucket", bucket)
+    key: str | None = o.key
+    if key is None:
+        key = keys_from(int.from_bytes(raw[2:6], "little"), ctx.time)[1]
+    else:
+        _check_key(ctx, key)
+        key = encode_key(key)
+    owner = "A" + raw[6:19].translate(_UPPER_DIGITS).decode()
+    principal, source_ip = _principals(ctx, o, name, owner, raw[19:43])
     configuration = o.configuration_id or (
-        ctx.uuid() if rng.random() < 0.5 else f"{aws.pick(rng, NOUNS)}-to-lambda"
+        aws.uuid4_from(raw[45:61]) if raw[43] & 1 else f"{NOUNS[raw[44] % len(NOUNS)]}-to-lambda"
     )
-    request_id, host_id = draw_request_id(rng), draw_host_id(rng)
+    request_id = raw[61:69]
     record = notification_record(
         event_name=name, region=ctx.region, partition=ctx.partition, time=ctx.time,
-        principal_id=principal, source_ip=source_ip, request_id=request_id, host_id=host_id,
-        configuration_id=configuration, bucket=bucket, owner_id=owner,
-        obj=_object(ctx, o, name, key),
+        principal_id=principal, source_ip=source_ip, request_id=request_id.hex().upper(),
+        host_id=host_id_for(request_id), configuration_id=configuration, bucket=bucket,
+        owner_id=owner, obj=_object(ctx, o, name, key, raw[69:118]),
     )  # fmt: skip
     if name in _WITH_EXTRA_DATA:
         record.update(_extra_data(ctx, o, name, bucket))

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import binascii
 import re
+from hashlib import blake2b
 from typing import Any
 
 from .. import aws
@@ -11,27 +13,23 @@ from ..building import BuildContext
 from ..content import NOUNS, PLANS
 from ..registry import EventSource, Option, Options
 from . import _s3_common
-from .s3 import draw_version_id, encode_key
+from .s3 import encode_key, keys_from, version_id_from
 
 SCHEMA_VERSIONS = ("1.0", "2.0")
 MAX_USER_ARGUMENTS = 10  # LambdaInvokeOperation.UserArguments: up to 10 pairs
 MAX_ARGUMENT_KEY = 64
 MAX_ARGUMENT_VALUE = 1024
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def _opaque(ctx: BuildContext, size: int) -> str:
-    """An opaque id as S3 Batch Operations hands them out: unpadded URL-safe base64."""
-    return aws.b64url(ctx.rng.randbytes(size))
-
-
-def _user_arguments(ctx: BuildContext, o: Options) -> dict[str, str] | None:
+def _user_arguments(ctx: BuildContext, o: Options, b: int) -> dict[str, str] | None:
+    """The job's userArguments: given, or from 16 random bits half the time none."""
     given: dict[str, Any] | None = o.user_arguments
     if given is None:
-        if ctx.rng.random() < 0.5:
+        if b & 1:
             return None
-        rng = ctx.rng
-        return {"mode": PLANS[int(rng.random() * 3)], "target": NOUNS[int(rng.random() * 20)]}
+        return {"mode": PLANS[(b >> 1) % 3], "target": NOUNS[(b >> 8) % 20]}
     if len(given) > MAX_USER_ARGUMENTS:
         ctx.fail("user_arguments", f"{len(given)} pairs; a job takes at most 10 userArguments")
     for name, value in given.items():
@@ -45,22 +43,46 @@ def _user_arguments(ctx: BuildContext, o: Options) -> dict[str, str] | None:
     return dict(given)
 
 
-def _version_id(ctx: BuildContext, o: Options) -> str | None:
-    """The manifest's version id: null for unversioned manifests (CSV without a version)."""
-    if o.versioned is False and o.version_id is not None:
-        ctx.fail("version_id", "a version id needs versioned=True (or drop versioned)")
+def _version_id(ctx: BuildContext, o: Options, raw: bytes) -> str | None:
+    """The manifest's version id: null for unversioned manifests (CSV without a version);
+    ``raw`` starts with 25 random bytes (the first decides: 40% are versioned)."""
     if o.version_id is not None:
+        if o.versioned is False:
+            ctx.fail("version_id", "a version id needs versioned=True (or drop versioned)")
         return str(o.version_id)
-    versioned = o.versioned if o.versioned is not None else ctx.rng.random() < 0.4
-    return draw_version_id(ctx.rng) if versioned else None
+    versioned = o.versioned if o.versioned is not None else raw[0] < 102
+    return version_id_from(raw[1:25]) if versioned else None
 
 
-def _job_id(ctx: BuildContext, o: Options) -> str:
+def _job_id(ctx: BuildContext, o: Options, bits: int) -> str:
     if o.job_id is None:
-        return ctx.uuid()
+        return aws.uuid4_from_bits(bits)
     if not _JOB_ID.match(o.job_id):
         ctx.fail("job_id", f"{o.job_id!r} is not a job id (a lowercase UUID)")
     return str(o.job_id)
+
+
+def _bucket_and_key(ctx: BuildContext, o: Options, raw: bytes) -> tuple[str, str]:
+    """The bucket and the URL-encoded key (a drawn key comes with its encoding)."""
+    bucket = _s3_common.bucket(ctx, o.bucket, raw[0] | raw[1] << 8)
+    if o.key is None:
+        return bucket, keys_from(int.from_bytes(raw[2:6], "little"), ctx.time)[1]
+    return bucket, encode_key(_s3_common.key(ctx, o.key, 0))
+
+
+def _opaque_ids(raw: bytes) -> str:
+    """The invocation id (39 bytes, 52 characters) and the task id (15 bytes, 20 characters)
+    as one unpadded URL-safe base64 text, derived from the build's random bytes: one hash call
+    instead of a second block of the pool, and one encoding (both sizes are whole base64
+    groups), since they are opaque either way."""
+    digest = blake2b(raw, digest_size=54, person=b"s3-batch").digest()
+    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()
+
+
+# One build draws its bits at once and slices them (each draw costs more than slicing):
+# the job id (128 bits), then 33 bytes: [0:25] version id, [25:31] bucket and key, [31:33]
+# userArguments; 392 bits, within the pool's first block
+_DRAW_BITS = 392
 
 
 def build_s3_batch(ctx: BuildContext, o: Options) -> dict[str, Any]:
@@ -68,16 +90,18 @@ def build_s3_batch(ctx: BuildContext, o: Options) -> dict[str, Any]:
     schema: str = o.schema_version
     if schema == "1.0" and o.user_arguments is not None:
         ctx.fail("user_arguments", "userArguments need invocationSchemaVersion 2.0")
-    bucket = _s3_common.bucket(ctx, o.bucket)
-    key = _s3_common.key(ctx, o.key)
-    job: dict[str, Any] = {"id": _job_id(ctx, o)}
-    invocation_id = o.invocation_id or _opaque(ctx, 38)
-    task: dict[str, Any] = {"taskId": o.task_id or _opaque(ctx, 15), "s3Key": encode_key(key),
-                            "s3VersionId": _version_id(ctx, o)}  # fmt: skip
+    b = ctx.getrandbits(_DRAW_BITS)
+    raw = (b >> 128).to_bytes(33, "little")
+    bucket, s3_key = _bucket_and_key(ctx, o, raw[25:31])
+    job: dict[str, Any] = {"id": _job_id(ctx, o, b)}
+    opaque = _opaque_ids(raw)
+    task: dict[str, Any] = {"taskId": o.task_id or opaque[52:], "s3Key": s3_key,
+                            "s3VersionId": _version_id(ctx, o, raw)}  # fmt: skip
+    invocation_id = o.invocation_id or opaque[:52]
     if schema == "1.0":
-        task["s3BucketArn"] = ctx.arn("s3", bucket, regional=False)
+        task["s3BucketArn"] = f"arn:{ctx.partition}:s3:::{bucket}"
     else:
-        arguments = _user_arguments(ctx, o)
+        arguments = _user_arguments(ctx, o, raw[31] | raw[32] << 8)
         if arguments is not None:
             job["userArguments"] = arguments
         task["s3Bucket"] = bucket

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from .. import aws
@@ -13,7 +13,7 @@ from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_z
 from . import _s3_common
-from .s3 import MAX_OBJECT_SIZE, draw_request_id, draw_version_id, sequencer
+from .s3 import MAX_OBJECT_SIZE, version_id_from
 
 CREATED = "Object Created"
 DELETED = "Object Deleted"
@@ -70,10 +70,17 @@ _CARRIED_BY = (
 )
 
 
+# per detail-type, the options it does not carry (a build checks only those)
+_NOT_CARRIED = {
+    kind: tuple((option, names) for option, kinds, names in _CARRIED_BY if kind not in kinds)
+    for kind in DETAIL_TYPES
+}
+
+
 def _check_combinations(ctx: BuildContext, o: Options) -> None:
     kind: str = o.detail_type
-    for option, kinds, names in _CARRIED_BY:
-        if getattr(o, option) is not None and kind not in kinds:
+    for option, names in _NOT_CARRIED[kind]:
+        if getattr(o, option) is not None:
             ctx.fail(option, f"only {names} events carry it, not {kind!r}")
     if o.storage_class is not None and o.storage_class not in _CLASSES[kind]:
         ctx.fail(
@@ -90,12 +97,24 @@ def _check_combinations(ctx: BuildContext, o: Options) -> None:
         ctx.fail("versioned", "a version id or a delete marker needs a versioned bucket")
 
 
-def _reason(ctx: BuildContext, o: Options) -> str | None:
+# One build draws its bits at once (475: within the pool's first block after the time) and
+# slices them, low bits first: the event id (128), the ETag's digest (128) and part count (6),
+# then the small values below, each in the bits ``_SMALL`` keeps
+_DRAW_BITS = 475
+_SMALL = 262  # bucket 10, key 31, reason 5, versioned 7, size 24, sequencer 32, request id 64,
+# source IP 32, restore days 5, storage class or tier 3
+_M128 = (1 << 128) - 1
+_SIZE_SCALE = 17 * 2.0**-24  # 24 random bits -> [0, 17): size = 200 bytes * 2 ** that
+_DAY_MS = 86_400_000
+
+
+def _reason(o: Options, bits: int) -> str | None:
+    """The API call behind a Created/Deleted event, from 5 random bits."""
     kind: str = o.detail_type
     if kind == CREATED:
-        return str(o.reason or aws.pick(ctx.rng, CREATED_REASONS))
-    if kind == DELETED:
-        return str(o.reason or ("DeleteObject" if ctx.rng.random() < 0.8 else DELETED_REASONS[1]))
+        return str(o.reason or CREATED_REASONS[bits & 3])
+    if kind == DELETED:  # mostly DeleteObject (26 in 32)
+        return str(o.reason or ("DeleteObject" if bits < 26 else DELETED_REASONS[1]))
     return None
 
 
@@ -103,20 +122,23 @@ def _by_service(o: Options, reason: str | None) -> bool:
     return o.detail_type in SERVICE_TYPES or reason == "Lifecycle Expiration"
 
 
-def _object(ctx: BuildContext, o: Options, versioned: bool, reason: str | None) -> dict[str, Any]:
+def _object(
+    ctx: BuildContext, o: Options, versioned: bool, reason: str | None, b: int, small: int
+) -> dict[str, Any]:
     """``detail.object`` with the fields this detail-type carries; the key is raw, not encoded."""
-    rng = ctx.rng
     kind: str = o.detail_type
-    obj: dict[str, Any] = {"key": _s3_common.key(ctx, o.key)}
+    obj: dict[str, Any] = {"key": _s3_common.key(ctx, o.key, small >> 10 & 0x7FFFFFFF)}
     if kind in _HAS_SIZE:
-        obj["size"] = o.size if o.size is not None else int(200 * 2 ** (rng.random() * 17))
+        size = o.size
+        obj["size"] = size if size is not None else int(200 * 2 ** ((small >> 53 & 0xFFFFFF) *
+                                                                   _SIZE_SCALE))  # fmt: skip
     if kind in _HAS_ETAG:
-        obj["etag"] = _etag(ctx, o, reason)
+        obj["etag"] = _etag(ctx, o, reason, b >> 128)
     if versioned:
-        obj["version-id"] = o.version_id or draw_version_id(rng)
+        obj["version-id"] = o.version_id or version_id_from(ctx.randbytes(24))
     if kind in _HAS_SEQUENCER:
         if o.sequencer is None:
-            obj["sequencer"] = sequencer(ctx.time, rng.getrandbits(32))
+            obj["sequencer"] = _sequencer(ctx, small >> 77 & 0xFFFFFFFF)
         elif _SEQUENCER.match(o.sequencer):
             obj["sequencer"] = o.sequencer
         else:
@@ -124,24 +146,35 @@ def _object(ctx: BuildContext, o: Options, versioned: bool, reason: str | None) 
     return obj
 
 
-def _etag(ctx: BuildContext, o: Options, reason: str | None) -> str:
+def _sequencer(ctx: BuildContext, low: int) -> str:
+    """``s3.sequencer`` from the event's epoch-ms time (no datetime arithmetic)."""
+    stamp = (ctx.time_ms // 1000 & 0xFFFFFFFF) << 32 | low
+    return "00" + stamp.to_bytes(8, "big").hex().upper()
+
+
+def _etag(ctx: BuildContext, o: Options, reason: str | None, bits: int) -> str:
+    """The ETag given, or from 134 random bits: the digest, and a part count for multipart."""
     if o.etag is not None:
         if not _ETAG.match(o.etag):
             ctx.fail("etag", f"{o.etag!r} is not an S3 ETag: 32 lowercase hex digits, '-N' suffix "
                      "(N = 1 to 10,000) for a multipart upload")  # fmt: skip
         return str(o.etag)
-    b = ctx.rng.getrandbits(134)  # the digest, and a part count for multipart uploads
-    digest = f"{b & (1 << 128) - 1:032x}"
-    return f"{digest}-{2 + (b >> 128) % 40}" if reason == "CompleteMultipartUpload" else digest
+    digest = f"{bits & _M128:032x}"
+    if reason == "CompleteMultipartUpload":
+        return f"{digest}-{2 + (bits >> 128 & 63) % 40}"
+    return digest
 
 
-def _versioned(ctx: BuildContext, o: Options) -> bool:
+def _versioned(o: Options, bits: int) -> bool:
+    """Whether the bucket is versioned: from the options, else 30% of buckets (7 bits)."""
     if o.version_id is not None or o.deletion_type == DELETION_TYPES[1]:
         return True
-    return bool(o.versioned) if o.versioned is not None else ctx.rng.random() < 0.3
+    return bool(o.versioned) if o.versioned is not None else bits < 38
 
 
-def _requester_and_ip(ctx: BuildContext, o: Options, service: bool) -> tuple[str, str | None]:
+def _requester_and_ip(
+    ctx: BuildContext, o: Options, service: bool, bits: int
+) -> tuple[str, str | None]:
     if service and o.source_ip_address is not None:
         ctx.fail("source_ip_address", "S3 itself causes this event; it has no source-ip-address")
     requester = o.requester or (S3_PRINCIPAL if service else ctx.account_id)
@@ -155,7 +188,7 @@ def _requester_and_ip(ctx: BuildContext, o: Options, service: bool) -> tuple[str
         return requester, None
     ip = o.source_ip_address
     if not ip:
-        return requester, aws.ipv4(ctx.rng)
+        return requester, aws.ipv4_from_bits(bits)
     try:
         ipaddress.ip_address(ip)
     except ValueError:
@@ -163,58 +196,66 @@ def _requester_and_ip(ctx: BuildContext, o: Options, service: bool) -> tuple[str
     return requester, ip
 
 
-def _restore_expiry(ctx: BuildContext, o: Options) -> str:
-    """A restored copy expires at midnight UTC after the requested number of days."""
+def _restore_expiry(ctx: BuildContext, o: Options, bits: int) -> str:
+    """A restored copy expires at midnight UTC after the requested number of days (1 to 30,
+    from 5 random bits)."""
     if o.restore_expiry_time is not None:
         expiry: datetime = o.restore_expiry_time
         if expiry <= ctx.time:
             ctx.fail("restore_expiry_time", f"must be after the event time {iso_z(ctx.time)}")
         return iso_z(expiry)
-    days = 1 + int(ctx.rng.random() * 30)
-    return iso_z(datetime.combine(ctx.time.date(), datetime.min.time(), UTC) + timedelta(days + 1))
+    days = 1 + bits % 30
+    midnight = ctx.time_ms // _DAY_MS * _DAY_MS
+    return iso_z(datetime.fromtimestamp((midnight + (days + 1) * _DAY_MS) // 1000, UTC))
 
 
 def _add_extras(
-    ctx: BuildContext, o: Options, detail: dict[str, Any], reason: str | None, versioned: bool
+    ctx: BuildContext,
+    o: Options,
+    detail: dict[str, Any],
+    reason: str | None,
+    versioned: bool,
+    small: int,
 ) -> None:
     """The detail keys that follow ``requester``/``source-ip-address``, by detail-type."""
     kind: str = o.detail_type
-    rng = ctx.rng
     if reason is not None:
         detail["reason"] = reason
     if kind == DELETED:
         default = DELETION_TYPES[1] if versioned else DELETION_TYPES[0]
         detail["deletion-type"] = o.deletion_type or default
     elif kind == RESTORE_COMPLETED:
-        detail["restore-expiry-time"] = _restore_expiry(ctx, o)
+        detail["restore-expiry-time"] = _restore_expiry(ctx, o, small >> 205 & 31)
+    pick = small >> 210 & 7
     if kind in (RESTORE_INITIATED, RESTORE_COMPLETED):
-        detail["source-storage-class"] = o.storage_class or aws.pick(rng, RESTORE_CLASSES[:2])
+        detail["source-storage-class"] = o.storage_class or RESTORE_CLASSES[pick & 1]
     elif kind == STORAGE_CLASS_CHANGED:
-        detail["destination-storage-class"] = o.storage_class or aws.pick(rng, TRANSITION_CLASSES)
+        detail["destination-storage-class"] = o.storage_class or TRANSITION_CLASSES[pick % 6]
     elif kind == ACCESS_TIER_CHANGED:
-        detail["destination-access-tier"] = o.access_tier or aws.pick(rng, ACCESS_TIERS)
+        detail["destination-access-tier"] = o.access_tier or ACCESS_TIERS[pick & 1]
 
 
 def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An S3 event as EventBridge delivers it: the bucket ARN in ``resources``, the raw key."""
     _check_combinations(ctx, o)
-    rng = ctx.rng
-    bucket = _s3_common.bucket(ctx, o.bucket)
-    event_id = o.id or ctx.uuid()
-    reason = _reason(ctx, o)
-    versioned = _versioned(ctx, o)
-    obj = _object(ctx, o, versioned, reason)
-    requester, ip = _requester_and_ip(ctx, o, _by_service(o, reason))
+    b = ctx.getrandbits(_DRAW_BITS)
+    small = b >> _SMALL
+    bucket = _s3_common.bucket(ctx, o.bucket, small & 0x3FF)
+    event_id = o.id or aws.uuid4_from_bits(b)
+    reason = _reason(o, small >> 41 & 31)
+    versioned = _versioned(o, small >> 46 & 127)
+    obj = _object(ctx, o, versioned, reason, b, small)
+    requester, ip = _requester_and_ip(ctx, o, _by_service(o, reason), small >> 173 & 0xFFFFFFFF)
     detail: dict[str, Any] = {
         "version": "0",
         "bucket": {"name": bucket},
         "object": obj,
-        "request-id": draw_request_id(rng),
+        "request-id": f"{small >> 109 & 0xFFFFFFFFFFFFFFFF:016X}",
         "requester": requester,
     }
     if ip is not None:
         detail["source-ip-address"] = ip
-    _add_extras(ctx, o, detail, reason, versioned)
+    _add_extras(ctx, o, detail, reason, versioned, small)
     return {
         "version": "0",
         "id": event_id,

@@ -4,8 +4,9 @@ HeadObject, ListObjects, ListObjectsV2), as in the S3 guide's "Event context for
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from functools import lru_cache
+from hashlib import shake_128
+from time import gmtime
 from typing import Any
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
+from ..timefmt import iso_z
 from . import _s3_common
 
 OPERATIONS = ("GetObject", "HeadObject", "ListObjects", "ListObjectsV2")
@@ -30,11 +32,16 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PAYLOADS = ("{}", '{"redact":["email","phone"]}', '{"watermark":true}', '{"format":"csv"}', "")
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(key, safe="/~") leaves alone
+_UPPER_DIGITS = aws.byte_table(aws.UPPER_DIGITS)
+_ALNUM = aws.byte_table(aws.ALNUM)
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
+_CELLS = tuple(f"{i:03d}" for i in range(1, 13))
+_LOWER_FIRST_NAMES = tuple(name.lower() for name in FIRST_NAMES)
 
 
-def _access_point(ctx: BuildContext, option: str, given: str | None, suffix: str) -> str:
+def _access_point(ctx: BuildContext, option: str, given: str | None, suffix: str, bits: int) -> str:
     if not given:
-        return f"{aws.pick(ctx.rng, NOUNS)}-{suffix}"
+        return f"{NOUNS[bits % len(NOUNS)]}-{suffix}"
     if not _ACCESS_POINT.match(given) or "--" in given:
         ctx.fail(
             option,
@@ -51,35 +58,39 @@ def _short_region(region: str) -> str:
     return parts[0] + "".join(p[0] for p in parts[1:-1]) + parts[-1]
 
 
-def _creation_date(t: datetime) -> str:
-    """Java ``Date.toString()`` in UTC, as the session's ``creationDate``."""
-    clock = t.isoformat()[11:19]
-    return f"{_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {t.day:02d} {clock} UTC {t.year}"
+def _creation_date(epoch_s: int) -> str:
+    """Java ``Date.toString()`` in UTC, as the session's ``creationDate`` (from epoch seconds:
+    ``gmtime`` gives every field without datetime arithmetic)."""
+    t = gmtime(epoch_s)
+    two = _TWO_DIGITS
+    clock = f"{two[t.tm_hour]}:{two[t.tm_min]}:{two[t.tm_sec]}"
+    return f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {two[t.tm_mday]} {clock} UTC {t.tm_year}"
 
 
-def _identity(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    """``userIdentity`` of the caller: an IAM user, or a role session (with sessionContext)."""
-    rng = ctx.rng
+def _identity(ctx: BuildContext, o: Options, raw: bytes, small: int) -> dict[str, Any]:
+    """``userIdentity`` of the caller: an IAM user, or a role session (with sessionContext);
+    ``raw`` is 33 random bytes (access key id, unique id), ``small`` 29 random bits."""
     p, account = ctx.partition, ctx.account_id
-    kind: str = o.identity_type or ("AssumedRole" if rng.random() < 0.6 else "IAMUser")
-    b = rng.getrandbits(16)
+    kind: str = o.identity_type or ("AssumedRole" if small % 5 < 3 else "IAMUser")
+    b = small >> 3
+    key_chars = raw[:16].translate(_UPPER_DIGITS).decode()
+    unique = raw[16:33].translate(_UPPER_DIGITS).decode()
     if kind == "IAMUser":
         first, noun = FIRST_NAMES[b % len(FIRST_NAMES)], NOUNS[(b >> 5) % len(NOUNS)]
         user = o.user_name or f"{first.lower()}.{noun}"
-        key_id = aws.access_key_id(rng, temporary=False)
-        return {"type": "IAMUser", "principalId": aws.iam_unique_id(rng),
+        return {"type": "IAMUser", "principalId": "AIDA" + unique,
                 "arn": f"arn:{p}:iam::{account}:user/{user}", "accountId": account,
-                "accessKeyId": key_id, "userName": user}  # fmt: skip
+                "accessKeyId": "AKIA" + key_chars, "userName": user}  # fmt: skip
     role = o.user_name or f"{NOUNS[b % len(NOUNS)]}-{ROLES[(b >> 5) % len(ROLES)]}-role"
-    role_id = aws.iam_unique_id(rng, "AROA")
-    session = f"{FIRST_NAMES[(b >> 9) % len(FIRST_NAMES)].lower()}-session"
-    created = ctx.time - timedelta(seconds=60 + int(rng.random() * 3500))
+    role_id = "AROA" + unique
+    session = f"{_LOWER_FIRST_NAMES[(b >> 9) % len(FIRST_NAMES)]}-session"
+    created = ctx.time_ms // 1000 - 60 - (b >> 14) % 3500
     return {
         "type": "AssumedRole",
         "principalId": f"{role_id}:{session}",
         "arn": f"arn:{p}:sts::{account}:assumed-role/{role}/{session}",
         "accountId": account,
-        "accessKeyId": aws.access_key_id(rng),
+        "accessKeyId": "ASIA" + key_chars,
         "sessionContext": {
             "attributes": {"mfaAuthenticated": "false", "creationDate": _creation_date(created)},
             "sessionIssuer": {
@@ -101,54 +112,72 @@ def _path_and_query(operation: str, key: str, rng_prefix: str) -> tuple[str, str
     return "/", ("list-type=2&" + query if operation == "ListObjectsV2" else query)
 
 
-def _presigned_url(ctx: BuildContext, host: str, path: str, query: str) -> str:
+def _presigned_url(ctx: BuildContext, host: str, path: str, query: str, raw: bytes) -> str:
     """``inputS3Url``: a SigV4 presigned URL to the supporting access point (what the function
-    GETs to read the original object), valid for about a minute."""
-    rng = ctx.rng
-    clock = ctx.time.isoformat()
-    stamp = f"{clock[:10]}T{clock[11:19]}Z".replace("-", "").replace(":", "")
+    GETs to read the original object), valid for about a minute; ``raw`` is 144 opaque bytes
+    (access key id, security token, signature)."""
+    iso = iso_z(ctx.time)
+    stamp = f"{iso[:4]}{iso[5:7]}{iso[8:13]}{iso[14:16]}{iso[17:]}"
+    key_id = raw[:16].translate(_UPPER_DIGITS).decode()
     # the credential's slashes are %-escaped in a query string
-    credential = f"{aws.access_key_id(rng)}%2F{stamp[:8]}%2F{ctx.region}%2Fs3%2Faws4_request"
+    credential = f"ASIA{key_id}%2F{stamp[:8]}%2F{ctx.region}%2Fs3%2Faws4_request"
     signed = (
-        f"X-Amz-Security-Token={aws.chars(rng, 96)}&X-Amz-Algorithm=AWS4-HMAC-SHA256"
-        f"&X-Amz-Date={stamp}&X-Amz-SignedHeaders=host&X-Amz-Expires={PRESIGN_EXPIRES_S}"
-        f"&X-Amz-Credential={credential}&X-Amz-Signature={ctx.hex(64)}"
+        f"X-Amz-Security-Token={raw[16:112].translate(_ALNUM).decode()}"
+        f"&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={stamp}&X-Amz-SignedHeaders=host"
+        f"&X-Amz-Expires={PRESIGN_EXPIRES_S}&X-Amz-Credential={credential}"
+        f"&X-Amz-Signature={raw[112:144].hex()}"
     )
     return f"https://{host}{path}?{query + '&' if query else ''}{signed}"
 
 
+# One build draws 59 bytes from the pool (within its first block): [0:16] request id, [16:49]
+# the caller's access key id and unique id, [49:53] the key, [53:59] small picks. The opaque
+# tokens (304 bytes: presigned URL's key id, token and signature, the output token) are one
+# SHAKE-128 call over those bytes rather than two more blocks of the pool.
+_DRAW_BYTES = 59
+_OPAQUE_BYTES = 304
+
+
 def build_s3_object_lambda(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An Object Lambda request whose URLs, hosts and ARNs name the same access points."""
-    rng = ctx.rng
     operation: str = o.operation
     if o.key is not None and operation.startswith("List"):
         ctx.fail("key", f"{operation} lists a bucket; it names no object key")
-    olap = _access_point(ctx, "access_point", o.access_point, "olap")
-    supporting = _access_point(ctx, "supporting_access_point", o.supporting_access_point, "ap")
-    key = _s3_common.key(ctx, o.key)
+    raw = ctx.randbytes(_DRAW_BYTES)
+    opaque = shake_128(raw).digest(_OPAQUE_BYTES)
+    # 48 bits: access points 5 + 5, cell 4, payload 3, identity 29 (kind 3, names 14, age 12)
+    small = int.from_bytes(raw[53:59], "little")
+    olap = _access_point(ctx, "access_point", o.access_point, "olap", small)
+    supporting = _access_point(
+        ctx, "supporting_access_point", o.supporting_access_point, "ap", small >> 5
+    )
+    key = _s3_common.key(ctx, o.key, int.from_bytes(raw[49:53], "little") & 0x7FFFFFFF)
     path, query = _path_and_query(operation, key, key.split("/")[0] + "/")
+    region, account = ctx.region, ctx.account_id
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
-    ap_host = f"{supporting}-{ctx.account_id}.s3-accesspoint.{ctx.region}.{suffix}"
-    olap_host = f"{olap}-{ctx.account_id}.s3-object-lambda.{ctx.region}.{suffix}"
-    context: dict[str, Any] = {"inputS3Url": _presigned_url(ctx, ap_host, path, query)}
+    ap_host = f"{supporting}-{account}.s3-accesspoint.{region}.{suffix}"
+    olap_host = f"{olap}-{account}.s3-object-lambda.{region}.{suffix}"
+    context: dict[str, Any] = {"inputS3Url": _presigned_url(ctx, ap_host, path, query, opaque)}
     if operation == "GetObject":  # only GetObject streams its answer with WriteGetObjectResponse
-        cell = f"io-{_short_region(ctx.region)}-cell{1 + int(rng.random() * 12):03d}"
+        cell = f"io-{_short_region(region)}-cell{_CELLS[(small >> 10 & 15) % 12]}"
         context["outputRoute"] = cell
-        context["outputToken"] = aws.chars(rng, 160)
+        context["outputToken"] = opaque[144:].translate(_ALNUM).decode()
     url = f"https://{olap_host}{path}{'?' + query if query else ''}"
-    payload = o.payload if o.payload is not None else aws.pick(rng, _PAYLOADS)
+    payload = o.payload if o.payload is not None else _PAYLOADS[(small >> 14 & 7) % 5]
     headers = {"Host": olap_host, "Accept-Encoding": "identity",
                "X-Amz-Content-SHA256": EMPTY_SHA256}  # fmt: skip
+    arn_prefix = f"arn:{ctx.partition}:s3-object-lambda:{region}:{account}:accesspoint/"
     return {
-        "xAmzRequestId": ctx.uuid(),
+        "xAmzRequestId": aws.uuid4_from(raw),
         CONTEXT_KEYS[operation]: context,
         "configuration": {
-            "accessPointArn": ctx.arn("s3-object-lambda", f"accesspoint/{olap}"),
-            "supportingAccessPointArn": ctx.arn("s3", f"accesspoint/{supporting}"),
+            "accessPointArn": arn_prefix + olap,
+            "supportingAccessPointArn": f"arn:{ctx.partition}:s3:{region}:{account}:accesspoint/"
+            + supporting,
             "payload": payload,
         },
         "userRequest": {"url": url, "headers": headers},
-        "userIdentity": _identity(ctx, o),
+        "userIdentity": _identity(ctx, o, raw[16:49], small >> 17),
         "protocolVersion": "1.00" if operation == "GetObject" else "1.01",
     }
 

@@ -16,7 +16,7 @@ from ..building import BuildContext
 from ..content import NOUNS, ROLES
 from ..flows.scheduler_input import fill_context_attributes
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import iso_ms, iso_z
 
 MAX_ATTEMPTS = 186  # the first attempt and up to 185 retries (RetryPolicy.MaximumRetryAttempts)
 MAX_EVENT_AGE = timedelta(seconds=86_400)  # RetryPolicy.MaximumEventAgeInSeconds at most
@@ -24,17 +24,16 @@ MAX_ASYNC_PAYLOAD = 1_048_576  # Scheduler invokes Lambda asynchronously: 1 MB (
 _NAME = re.compile(r"^[0-9a-zA-Z\-_.]{1,64}$")  # schedule and group names
 _JOBS = ("report", "cleanup", "export", "sync", "digest", "reminder", "rollup", "backup")
 _PERIODS = ("hourly", "daily", "nightly", "weekly", "monthly")
+_LOWER_DIGITS = aws.byte_table(aws.LOWER_DIGITS)  # random bytes -> execution id characters
 
 
-def _name(ctx: BuildContext, option: str, value: str | None, default: str) -> str:
-    if value is None:
-        return default  # drawn names are valid by construction
+def _check_name(ctx: BuildContext, option: str, value: str) -> str:
     if not _NAME.match(value):
         ctx.fail(option, f"{value!r}: 1 to 64 characters of 0-9 a-z A-Z - _ .")
     return value
 
 
-def _scheduled_time(ctx: BuildContext, o: Options) -> str:
+def _scheduled_time(ctx: BuildContext, o: Options, bits: int) -> str:
     """When the schedule was due, as Scheduler writes it. Retries come later than the first
     attempt (exponential backoff, within the 24 h maximum event age), so the due time lies
     further back."""
@@ -48,9 +47,9 @@ def _scheduled_time(ctx: BuildContext, o: Options) -> str:
             )
         return iso_z(due)
     at = ctx.time
-    if o.attempt_number > 1:
-        at -= timedelta(seconds=int((o.attempt_number - 1) * 300 * (0.5 + ctx.rng.random())))
-    return iso_z(at)[:17] + "00Z"  # schedules are due on the minute
+    if o.attempt_number > 1:  # ``bits``: 16 random bits for the backoff's jitter
+        at -= timedelta(seconds=int((o.attempt_number - 1) * 300 * (0.5 + bits / 65_536)))
+    return iso_ms(at)[:17] + "00Z"  # schedules are due on the minute
 
 
 def _default_input(
@@ -61,7 +60,7 @@ def _default_input(
     parsing it). The attempt number stands outside quotes there, so it is a JSON number."""
     return {
         "job": job,
-        "tenantId": f"tenant-{(bits & 0xFFFFFFFF).to_bytes(4).hex()}",
+        "tenantId": f"tenant-{bits & 0xFFFFFFFF:08x}",
         "scheduleArn": schedule_arn,
         "scheduledTime": due,
         "executionId": execution_id,
@@ -128,27 +127,42 @@ def _default_notification(
     }
 
 
-def _pick(seq: tuple[str, ...], bits: int) -> str:
-    return seq[(bits & 0xFFFF) % len(seq)]
+def _drawn_names(bits: int) -> tuple[str, str]:
+    """A schedule name such as ``nightly-orders-export`` and its group (six in ten are in
+    "default"), from 88 random bits; valid by construction."""
+    name = (
+        f"{_PERIODS[(bits & 0xFFFF) % len(_PERIODS)]}-{NOUNS[(bits >> 16 & 0xFFFF) % len(NOUNS)]}"
+        f"-{_JOBS[(bits >> 32 & 0xFFFF) % len(_JOBS)]}"
+    )
+    if (bits >> 48 & 255) < 154:
+        return name, "default"
+    group = (
+        f"{NOUNS[(bits >> 56 & 0xFFFF) % len(NOUNS)]}-{ROLES[(bits >> 72 & 0xFFFF) % len(ROLES)]}"
+    )
+    return name, group
 
 
 def build_scheduler(ctx: BuildContext, o: Options) -> Any:
     """The event one attempt of a Scheduler schedule sends to its Lambda target."""
-    rng = ctx.rng
-    bits = rng.getrandbits(128)  # one draw for the names, the tenant and the dry run
-    job = f"{_pick(_PERIODS, bits)}-{_pick(NOUNS, bits >> 16)}-{_pick(_JOBS, bits >> 32)}"
-    name = _name(ctx, "schedule_name", o.schedule_name, job)
-    group_default = "default"
-    if (bits >> 48 & 255) >= 154:  # six schedules in ten are in the default group
-        group_default = f"{_pick(NOUNS, bits >> 56)}-{_pick(ROLES, bits >> 72)}"
-    group = _name(ctx, "group", o.group, group_default)
-    schedule_arn = ctx.arn("scheduler", f"schedule/{group}/{name}")
-    due = _scheduled_time(ctx, o)
+    # one draw: the names, the tenant and the dry run, the backoff, the execution id
+    bits = ctx.getrandbits(272)
+    name, group = _drawn_names(bits)
+    if o.schedule_name is not None:
+        name = _check_name(ctx, "schedule_name", o.schedule_name)
+    if o.group is not None:
+        group = _check_name(ctx, "group", o.group)
+    schedule_arn = (
+        f"arn:{ctx.partition}:scheduler:{ctx.region}:{ctx.account_id}:schedule/{group}/{name}"
+    )
+    if o.scheduled_time is None and o.attempt_number == 1:
+        due = iso_ms(ctx.time)[:17] + "00Z"  # the first attempt: the event time's minute
+    else:
+        due = _scheduled_time(ctx, o, bits >> 128 & 0xFFFF)
     if o.default_notification:
         return _default_notification(ctx, o, schedule_arn, due)
     execution_id: str | None = o.execution_id
     if execution_id is None:
-        execution_id = aws.chars(rng, 16, aws.LOWER_DIGITS)
+        execution_id = (bits >> 144).to_bytes(16).translate(_LOWER_DIGITS).decode()
     elif not execution_id:
         ctx.fail("execution_id", "a non-empty id (Scheduler sends 16 characters, a-z 0-9)")
     if o.input is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, business_json, sentence
+from ..content import NOUNS, WORDS, business_json
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_ms_z
 
@@ -35,6 +35,8 @@ _TOPIC_ARN = re.compile(r"^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,256}$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 _TOPIC_SUFFIXES = ("events", "notifications", "alerts", "updates", "topic")
+_PRIORITIES = ("1", "2", "3", "4", "5")
+_DRAWN_BYTES = 43
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,12 @@ def signing_cert_url(region: str) -> str:
 
 
 def unsubscribe_url(region: str, subscription_arn: str) -> str:
-    return f"https://{endpoint(region)}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}"
+    return _unsubscribe_prefix(region) + subscription_arn
+
+
+@functools.lru_cache(maxsize=64)  # bounded: one entry per region in use
+def _unsubscribe_prefix(region: str) -> str:
+    return f"https://{endpoint(region)}/?Action=Unsubscribe&SubscriptionArn="
 
 
 def draw_signature(rng: random.Random) -> str:
@@ -82,19 +89,30 @@ def lambda_event(notification: Notification, subscription_arn: str) -> dict[str,
     """The event a Lambda subscription is invoked with: one record, ``SigningCertUrl`` and
     ``UnsubscribeUrl`` spelled as Lambda spells them, ``Subject`` null when none was given."""
     n = notification
-    region = n.region
+    return _lambda_event(
+        n.region, n.topic_arn, n.message_id, n.subject, n.message, iso_ms_z(n.timestamp),
+        n.signature_version, n.signature, n.attributes, subscription_arn,
+    )  # fmt: skip
+
+
+def _lambda_event(
+    region: str, topic_arn: str, message_id: str, subject: str | None, message: str,
+    timestamp: str, signature_version: str, signature: str,
+    attributes: dict[str, dict[str, Any]], subscription_arn: str,
+) -> dict[str, Any]:  # fmt: skip
+    """``lambda_event`` from plain values: the builder's path, without a ``Notification``."""
     sns = {
         "Type": "Notification",
-        "MessageId": n.message_id,
-        "TopicArn": n.topic_arn,
-        "Subject": n.subject,
-        "Message": n.message,
-        "Timestamp": iso_ms_z(n.timestamp),
-        "SignatureVersion": n.signature_version,
-        "Signature": n.signature,
+        "MessageId": message_id,
+        "TopicArn": topic_arn,
+        "Subject": subject,
+        "Message": message,
+        "Timestamp": timestamp,
+        "SignatureVersion": signature_version,
+        "Signature": signature,
         "SigningCertUrl": signing_cert_url(region),
-        "UnsubscribeUrl": unsubscribe_url(region, subscription_arn),
-        "MessageAttributes": n.attributes,
+        "UnsubscribeUrl": _unsubscribe_prefix(region) + subscription_arn,
+        "MessageAttributes": attributes,
     }
     record = {"EventSource": "aws:sns", "EventVersion": "1.0",
               "EventSubscriptionArn": subscription_arn, "Sns": sns}  # fmt: skip
@@ -207,26 +225,26 @@ def _check_attribute(ctx: BuildContext, name: str, value: Any) -> dict[str, Any]
 
 
 def _attributes(ctx: BuildContext, o: Options) -> dict[str, dict[str, Any]]:
-    given: dict[str, Any] | None = o.message_attributes
-    if given is not None:
-        if len(given) > MAX_ATTRIBUTES:
-            ctx.fail("message_attributes", f"{len(given)} attributes; SNS allows at most 10")
-        return {name: _check_attribute(ctx, name, value) for name, value in given.items()}
-    bits = ctx.rng.getrandbits(32)
-    if bits & 1:  # half the messages are published without attributes
+    """The given message attributes, checked as SNS checks them."""
+    given: dict[str, Any] = o.message_attributes
+    if len(given) > MAX_ATTRIBUTES:
+        ctx.fail("message_attributes", f"{len(given)} attributes; SNS allows at most 10")
+    return {name: _check_attribute(ctx, name, value) for name, value in given.items()}
+
+
+def _drawn_attributes(flags: int, noun: int) -> dict[str, dict[str, Any]]:
+    """Half the messages are published without attributes, the others with two."""
+    if flags & 1:
         return {}
-    change = "updated" if bits & 2 else "created"
+    change = "updated" if flags & 2 else "created"
     return {
-        "eventType": {
-            "Type": "String",
-            "Value": f"{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}.{change}",
-        },
-        "priority": {"Type": "Number", "Value": str(1 + (bits >> 16 & 255) % 5)},
+        "eventType": {"Type": "String", "Value": f"{NOUNS[noun % len(NOUNS)]}.{change}"},
+        "priority": {"Type": "Number", "Value": _PRIORITIES[(flags >> 2) % len(_PRIORITIES)]},
     }
 
 
-def _topic(ctx: BuildContext, o: Options) -> tuple[str, str, str, str]:
-    """Topic name, topic ARN, region and account: from topic_arn when given, else the world."""
+def _topic(ctx: BuildContext, o: Options) -> tuple[str, str]:
+    """The given topic's ARN and region: from topic_arn, else topic_name in the world."""
     if o.topic_arn is not None:
         match = _TOPIC_ARN.match(o.topic_arn)
         if not match:
@@ -246,15 +264,10 @@ def _topic(ctx: BuildContext, o: Options) -> tuple[str, str, str, str]:
             ctx.fail(
                 "topic_name", f"{o.topic_name!r} differs from the topic in topic_arn ({name!r})"
             )
-    elif o.topic_name is None:  # a drawn name is a valid standard topic name
-        bits = ctx.rng.getrandbits(24)
-        noun, other = NOUNS[(bits & 255) % len(NOUNS)], NOUNS[(bits >> 8 & 255) % len(NOUNS)]
-        name = f"{noun}-{other}-{_TOPIC_SUFFIXES[(bits >> 16) % len(_TOPIC_SUFFIXES)]}"
-        return name, ctx.arn("sns", name), ctx.region, ctx.account_id
     else:
         name, region, account = o.topic_name, ctx.region, ctx.account_id
     _check_topic_name(ctx, name)
-    return name, aws.arn(aws.partition_of(region), "sns", region, account, name), region, account
+    return aws.arn(aws.partition_of(region), "sns", region, account, name), region
 
 
 def _check_topic_name(ctx: BuildContext, name: str) -> None:
@@ -270,20 +283,26 @@ def _check_topic_name(ctx: BuildContext, name: str) -> None:
 
 
 def _subject(ctx: BuildContext, o: Options) -> str | None:
-    if o.given("subject"):
-        subject: str | None = o.subject
-        problem = None if subject is None else subject_problem(subject)
-        if problem is not None:
-            ctx.fail("subject", f"{problem}; pass None for a message published without one")
-        return subject
-    rng = ctx.rng
-    r = rng.random()
-    return sentence(rng, 2 + int(r * 8))[:-1] if r < 0.5 else None  # 2 to 5 words
+    """The given Subject, checked (None: published without one)."""
+    subject: str | None = o.subject
+    problem = None if subject is None else subject_problem(subject)
+    if problem is not None:
+        ctx.fail("subject", f"{problem}; pass None for a message published without one")
+    return subject
+
+
+def _drawn_subject(raw: bytes) -> str | None:
+    """From 6 random bytes: half the messages have no subject, the others a sentence of 2 to 5
+    words (lower-case words, so ``capitalize`` only raises the first letter)."""
+    flags = raw[0]
+    if flags & 1:
+        return None
+    return " ".join([WORDS[b % len(WORDS)] for b in raw[1 : 3 + (flags >> 1 & 3)]]).capitalize()
 
 
 def _message(ctx: BuildContext, o: Options) -> str:
     if o.message is None:
-        return business_json(ctx.rng)
+        return business_json(ctx)
     message: str = o.message
     problem = message_problem(message)
     if problem is not None:
@@ -293,19 +312,55 @@ def _message(ctx: BuildContext, o: Options) -> str:
 
 def build_sns(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One SNS notification whose ARNs and URLs agree with the topic's region and account."""
-    _name, topic_arn, _region, _account = _topic(ctx, o)
-    raw = ctx.rng.randbytes(SIGNATURE_BYTES + 32)  # the signature, then two UUIDs
-    subscription_arn = f"{topic_arn}:{aws.uuid4_from(raw[SIGNATURE_BYTES:])}"
-    message_id = o.message_id or aws.uuid4_from(raw[SIGNATURE_BYTES + 16 :])
-    subject = _subject(ctx, o)
-    message = _message(ctx, o)
-    signature = binascii.b2a_base64(raw[:SIGNATURE_BYTES], newline=False).decode()
-    notification = Notification(
-        topic_arn=topic_arn, message_id=message_id, message=message, subject=subject,
-        timestamp=ctx.time, signature=signature, signature_version=o.signature_version,
-        attributes=_attributes(ctx, o),
-    )  # fmt: skip
-    return lambda_event(notification, subscription_arn)
+    # one draw for the small values, in the pool block the message then draws from: topic
+    # 0-2, attributes 3-4, subject 5-10, subscription id 11-26, message id 27-42 (its bytes
+    # also pick the signature's parts: a signature is a function of the message)
+    raw = ctx.getrandbits(8 * _DRAWN_BYTES).to_bytes(_DRAWN_BYTES, "little")
+    if o.topic_arn is None and o.topic_name is None:
+        region = ctx.region
+        topic_arn = (
+            f"arn:{ctx.partition}:sns:{region}:{ctx.account_id}:{NOUNS[raw[0] % len(NOUNS)]}-"
+            f"{NOUNS[raw[1] % len(NOUNS)]}-{_TOPIC_SUFFIXES[raw[2] % len(_TOPIC_SUFFIXES)]}"
+        )  # a drawn name is a valid standard topic name
+    else:
+        topic_arn, region = _topic(ctx, o)
+    message_id = o.message_id or aws.uuid4_from(raw[27:43])
+    return _lambda_event(
+        region,
+        topic_arn,
+        message_id,
+        _subject(ctx, o) if o.given("subject") else _drawn_subject(raw[5:11]),
+        _message(ctx, o),
+        iso_ms_z(ctx.time),
+        o.signature_version,
+        _signature(raw[27:31]),
+        _drawn_attributes(raw[3], raw[4]) if o.message_attributes is None else _attributes(ctx, o),
+        f"{topic_arn}:{aws.uuid4_from(raw[11:27])}",
+    )
+
+
+@functools.cache  # built once, on the first event: 83 KB of immutable text
+def _signature_parts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Base64 text to assemble signatures from: 256 heads and 64 tails of 86 characters, a
+    tail ending as 256 encoded bytes do (a character of 2 bits, then ``==``)."""
+    text = binascii.b2a_base64(
+        hashlib.shake_256(b"pytest-lambda-events sns signatures").digest(320 * 86 // 4 * 3),
+        newline=False,
+    ).decode()  # 320 * 86 characters, no padding (whole 3-byte groups)
+    parts = [text[i : i + 86] for i in range(0, len(text), 86)]
+    tails = tuple(part[:83] + "AQgw"[i & 3] + "==" for i, part in enumerate(parts[256:320]))
+    return tuple(parts[:256]), tails
+
+
+def _signature(raw: bytes) -> str:
+    """A base64 signature of the size SNS's RSA-2048 key makes (not a verifiable one): three
+    distinct heads and a tail picked by 4 random bytes (2**26 signatures; drawing 256 random
+    bytes per event would cost more than the rest of the event)."""
+    heads, tails = _signature_parts()
+    first = raw[0]
+    second = (first + 1 + raw[1] % 85) & 255  # three distinct heads: no visible repeat
+    third = (second + 1 + raw[2] % 85) & 255
+    return heads[first] + heads[second] + heads[third] + tails[raw[3] & 63]
 
 
 SOURCES = (

@@ -31,6 +31,7 @@ _SERVICE_CAUSES = {  # errors Lambda itself raises, with the message Step Functi
     "type. (Request ID: {})",
 }
 _ERRORS = ("ValueError", "KeyError", "PaymentDeclinedError", "TimeoutError", *_SERVICE_CAUSES)
+_ITEM_SHIFTS = (8, 56, 104)
 _MESSAGES = {
     "ValueError": "quantity must be positive",
     "KeyError": "'customerId'",
@@ -40,25 +41,25 @@ _MESSAGES = {
 
 
 def _order(ctx: BuildContext) -> dict[str, Any]:
-    """A realistic state input: an order moving through a workflow."""
-    rng = ctx.rng
-    r = rng.random
+    """A realistic state input: an order moving through a workflow, from one 256-bit draw
+    (the item count, up to three items of 48 bits, then the ids)."""
+    b = ctx.getrandbits(256)
     items: list[dict[str, Any]] = []
     total_cents = 0
-    for _ in range(1 + int(r() * 3)):
+    for shift in _ITEM_SHIFTS[: 1 + (b & 0xFF) % 3]:
+        x = b >> shift & 0xFFFF_FFFF_FFFF
         # prices in whole cents, divided once: they print as the decimals they are
-        quantity, cents = 1 + int(r() * 4), 300 + int(r() * 20_000)
+        quantity, cents = 1 + (x & 3), 300 + (x >> 2 & 0xFFFF) % 20_000
         total_cents += quantity * cents
         items.append({
-            "sku": f"SKU-{10_000 + int(r() * 89_999)}",
-            "name": PRODUCTS[int(r() * len(PRODUCTS))],
+            "sku": f"SKU-{10_000 + (x >> 18 & 0x1FFFF) % 89_999}",
+            "name": PRODUCTS[(x >> 35 & 0xFF) % len(PRODUCTS)],
             "quantity": quantity,
             "unitPrice": cents / 100,
         })  # fmt: skip
-    ids = rng.randbytes(9).hex()
     return {
-        "orderId": f"ord-{ids[:10]}",
-        "customerId": f"cus-{ids[10:]}",
+        "orderId": f"ord-{b >> 152 & 0xFF_FFFF_FFFF:010x}",
+        "customerId": f"cus-{b >> 192 & 0xFFFF_FFFF:08x}",
         "items": items,
         "total": total_cents / 100,
         "currency": "USD",
@@ -74,10 +75,10 @@ def task_token(ctx: BuildContext) -> str:
 
 
 def _names(ctx: BuildContext, o: Options) -> tuple[str, str]:
-    rng = ctx.rng
     machine = o.state_machine_name
     if machine is None:
-        machine = f"{aws.pick(rng, NOUNS)}-{aws.pick(rng, ROLES)}-workflow"
+        b = ctx.getrandbits(16)
+        machine = f"{NOUNS[(b & 0xFF) % len(NOUNS)]}-{ROLES[(b >> 8) % len(ROLES)]}-workflow"
     execution = o.execution_name if o.execution_name is not None else ctx.uuid()
     for option, name in (("state_machine_name", machine), ("execution_name", execution)):
         if not _NAME.match(name):
@@ -88,9 +89,10 @@ def _names(ctx: BuildContext, o: Options) -> tuple[str, str]:
 def _context(ctx: BuildContext, o: Options, payload: Any, token: str | None) -> dict[str, Any]:
     """The context object ``$$``: execution, state, state machine and (callback) task."""
     machine, execution = _names(ctx, o)
-    state = o.state_name if o.state_name is not None else aws.pick(ctx.rng, _STATES)
-    entered = ctx.time - timedelta(milliseconds=5 + int(ctx.rng.random() * 200))
-    started: datetime = entered - timedelta(milliseconds=50 + int(ctx.rng.random() * 60_000))
+    b = ctx.getrandbits(40)  # the state, then how long ago the state and execution began
+    state = o.state_name if o.state_name is not None else _STATES[(b & 0xFF) % len(_STATES)]
+    entered = ctx.time - timedelta(milliseconds=5 + (b >> 8 & 0xFF) % 200)
+    started: datetime = entered - timedelta(milliseconds=50 + (b >> 16) % 60_000)
     role = ctx.arn("iam", f"role/service-role/StepFunctions-{machine}-role", regional=False)
     context: dict[str, Any] = {
         "Execution": {
@@ -112,7 +114,7 @@ def _context(ctx: BuildContext, o: Options, payload: Any, token: str | None) -> 
 def _caught(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """What a Catch passes on (ResultPath ``$``): the error name and its cause. A function's
     own error carries its Lambda error object as JSON text; service errors carry a message."""
-    error: str = o.error if o.error is not None else aws.pick(ctx.rng, _ERRORS)
+    error: str = o.error if o.error is not None else aws.pick(ctx, _ERRORS)
     if not error:
         ctx.fail("error", "the error name is a non-empty string, e.g. 'States.TaskFailed'")
     if o.cause is not None:
@@ -124,7 +126,7 @@ def _caught(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "errorType": error,
         "requestId": ctx.uuid(),
         "stackTrace": [
-            f'  File "/var/task/app.py", line {20 + int(ctx.rng.random() * 180)}, '
+            f'  File "/var/task/app.py", line {20 + ctx.getrandbits(16) % 180}, '
             "in handler\n    return process(event)\n"
         ],
     }

@@ -14,13 +14,17 @@ from . import _http
 
 VERSIONS = ("1", "2")
 IDENTITY_TYPES = ("AWS_IAM", "NONE")
+_MASK_128 = (1 << 128) - 1
+_MASK_304 = (1 << 304) - 1
+_DRAW = 465 + _http.ROUTE_BITS + _http.DICE_BITS
 _SERVICE = re.compile(r"^(?!svc-)[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 
 
 def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    rng = ctx.rng
-    version: str = o.version or ("2" if rng.random() < 0.5 else "1")
-    bits = rng.getrandbits(32)  # the service's own small choices
+    # one draw: the service's own small choices (33 bits), the ids (304), the session (128),
+    # the route's and the request's bits
+    bits = ctx.getrandbits(_DRAW)
+    version: str = o.version or ("2" if bits >> 32 & 1 else "1")
     if version == "1" and o.identity_type is not None:
         ctx.fail("identity_type", "only version '2' events carry requestContext.identity")
     if o.service_name is None:
@@ -28,7 +32,7 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     else:
         service = _service_name(ctx, o.service_name)
     # the ids of the service network, service, target group and VPC, and the domain's label
-    ids = aws.hex_string(rng, 76)
+    ids = f"{bits >> 33 & _MASK_304:076x}"
     sn, svc, tg, vpc = ids[:17], ids[17:34], ids[34:51], ids[51:68]
     prefix = f"arn:{ctx.partition}:vpc-lattice:{ctx.region}:{ctx.account_id}"
     network_arn = f"{prefix}:servicenetwork/sn-{sn}"
@@ -37,15 +41,25 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     vpc_arn = f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account_id}:vpc/vpc-{vpc}"
     host = f"{service}-{svc}.{ids[68:75]}.vpc-lattice-svcs.{ctx.region}.on.aws"
     method = o.method or _http.METHOD_BY_BYTE[bits >> 17 & 255]
-    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method)
-    req = _http.build_request(ctx, o, method, path, body_limit=_http.LAMBDA_PAYLOAD_LIMIT)
+    route_bits = bits >> 465
+    path = _http.check_path(ctx, o.path) if o.path else _http.random_path(ctx, method, route_bits)
+    req = _http.build_request(
+        ctx,
+        o,
+        method,
+        path,
+        body_limit=_http.LAMBDA_PAYLOAD_LIMIT,
+        dice=route_bits >> _http.ROUTE_BITS,
+    )
     given_host = req.header("host") if req.user else None
     if given_host is not None and given_host != host:
         ctx.fail(
             "headers",
             f"Host {given_host!r}; the service's domain is generated, give service_name instead",
         )
-    identity = _identity(ctx, o, vpc_arn, bits >> 25) if version == "2" else None
+    identity = (
+        _identity(ctx, o, vpc_arn, bits >> 25 & 0xFFFFFF, bits >> 337) if version == "2" else None
+    )
     req.add_defaults(
         {
             "host": host,
@@ -92,7 +106,7 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _service_name(ctx: BuildContext, given: str | None) -> str:
     if given is None:
-        return f"{aws.pick(ctx.rng, NOUNS)}-{aws.pick(ctx.rng, ROLES)}"
+        return f"{aws.pick(ctx, NOUNS)}-{aws.pick(ctx, ROLES)}"
     if not _SERVICE.match(given):
         ctx.fail(
             "service_name",
@@ -102,7 +116,9 @@ def _service_name(ctx: BuildContext, given: str | None) -> str:
     return given
 
 
-def _identity(ctx: BuildContext, o: Options, vpc_arn: str, bits: int) -> dict[str, Any]:
+def _identity(
+    ctx: BuildContext, o: Options, vpc_arn: str, bits: int, session_bits: int
+) -> dict[str, Any]:
     """Who called: the source VPC always; the IAM principal when the auth type is AWS_IAM."""
     kind = o.identity_type or ("AWS_IAM" if bits & 255 < 154 else "NONE")  # 60%
     identity: dict[str, Any] = {"sourceVpcArn": vpc_arn, "type": kind}
@@ -110,7 +126,7 @@ def _identity(ctx: BuildContext, o: Options, vpc_arn: str, bits: int) -> dict[st
         role = (
             f"{NOUNS[(bits >> 8 & 255) % len(NOUNS)]}-{ROLES[(bits >> 16 & 255) % len(ROLES)]}-role"
         )
-        session = aws.hex_string(ctx.rng, 32)
+        session = f"{session_bits & _MASK_128:032x}"
         identity["principal"] = (
             f"arn:{ctx.partition}:sts::{ctx.account_id}:assumed-role/{role}/{session}"
         )

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .. import aws
 from ..errors import QueueConfigError, checked_arguments, did_you_mean
 from ..sources.sqs import (
+    md5_of_body,
     md5_of_message_attributes,
     message_attribute,
     sqs_record,
@@ -138,7 +139,7 @@ class Message:
         self.dead_letter_queue_source_arn: str | None = None
         self.delivery: Delivery | None = None  # set once an event source mapping sees it
         # SendMessage works out both digests (its response carries them); a record reuses them
-        self.md5_of_body = hashlib.md5(body.encode()).hexdigest()
+        self.md5_of_body = md5_of_body(body)
         self.md5_of_message_attributes = (
             md5_of_message_attributes(message_attributes) if message_attributes else None
         )
@@ -158,22 +159,20 @@ class Message:
         """The system attributes as a receive would show them now (all strings)."""
         sequence_number = self.sequence_number
         return system_attributes(
-            receive_count=str(self.receive_count), sent_timestamp=self.sent_timestamp,
-            sender_id=self.sender_id, first_receive_timestamp=self.first_receive_timestamp,
-            aws_trace_header=self.aws_trace_header,
-            sequence_number=None if sequence_number is None else str(sequence_number),
-            group_id=self.group_id, deduplication_id=self.deduplication_id,
-            dead_letter_queue_source_arn=self.dead_letter_queue_source_arn,
+            str(self.receive_count), self.sent_timestamp, self.sender_id,
+            self.first_receive_timestamp, self.aws_trace_header,
+            None if sequence_number is None else str(sequence_number), self.group_id,
+            self.deduplication_id, self.dead_letter_queue_source_arn,
         )  # fmt: skip
 
     def record(self, receipt_handle: str, queue_arn: str, region: str) -> dict[str, Any]:
-        """The message as a record of an SQS event, received with ``receipt_handle``."""
+        """The message as a record of an SQS event, received with ``receipt_handle``
+        (positional calls: a drain makes one per message)."""
+        attributes = self._message_attributes
         return sqs_record(
-            message_id=self.message_id, receipt_handle=receipt_handle, body=self.body,
-            attributes=self.attributes, message_attributes=self.message_attributes,
-            md5_of_message_attributes=self.md5_of_message_attributes,
-            md5_of_body=self.md5_of_body, queue_arn=queue_arn,
-            region=region,
+            self.message_id, receipt_handle, self.body, self.attributes,
+            {k: dict(v) for k, v in attributes.items()} if attributes else {},
+            self.md5_of_message_attributes, queue_arn, region, self.md5_of_body,
         )  # fmt: skip
 
     @property

@@ -57,6 +57,15 @@ def test_data_is_base64_of_gzip_not_zlib(seed: int) -> None:
     assert raw[4:8] == b"\x00\x00\x00\x00"  # no mtime: the bytes depend on the seed only
 
 
+@pytest.mark.parametrize("count", [1, 15, 100, 1000])
+def test_gzip_is_complete_and_big_payloads_are_compressed(count: int) -> None:
+    raw = base64.b64decode(build_event("cloudwatch_logs", 4, count=count)["awslogs"]["data"])
+    text = gzip.decompress(raw)  # checks the CRC-32 and the size in the trailer
+    assert raw[-4:] == len(text).to_bytes(4, "little")
+    if len(text) > 4096:  # small payloads are one stored block (the module's approximation)
+        assert len(raw) < len(text) // 2
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_decode_helper_agrees_with_an_independent_decode(seed: int) -> None:
     event = build_event("cloudwatch_logs", seed, count=3)
