@@ -8,7 +8,6 @@ them to ``lambda_event`` / ``sqs_envelope``, so the two can never disagree on a 
 from __future__ import annotations
 
 import base64
-import binascii
 import functools
 import hashlib
 import json
@@ -24,6 +23,7 @@ from ..building import BuildContext
 from ..content import NOUNS, WORDS, business_json
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_ms_z
+from . import _http
 
 ATTRIBUTE_TYPES = ("String", "String.Array", "Number", "Binary")
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -333,34 +333,10 @@ def build_sns(ctx: BuildContext, o: Options) -> dict[str, Any]:
         _message(ctx, o),
         iso_ms_z(ctx.time),
         o.signature_version,
-        _signature(raw[27:31]),
+        _http.opaque_b64(int.from_bytes(raw[27:31]), SIGNATURE_BYTES),  # not a verifiable one
         _drawn_attributes(raw[3], raw[4]) if o.message_attributes is None else _attributes(ctx, o),
         f"{topic_arn}:{aws.uuid4_from(raw[11:27])}",
     )
-
-
-@functools.cache  # built once, on the first event: 83 KB of immutable text
-def _signature_parts() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Base64 text to assemble signatures from: 256 heads and 64 tails of 86 characters, a
-    tail ending as 256 encoded bytes do (a character of 2 bits, then ``==``)."""
-    text = binascii.b2a_base64(
-        hashlib.shake_256(b"pytest-lambda-events sns signatures").digest(320 * 86 // 4 * 3),
-        newline=False,
-    ).decode()  # 320 * 86 characters, no padding (whole 3-byte groups)
-    parts = [text[i : i + 86] for i in range(0, len(text), 86)]
-    tails = tuple(part[:83] + "AQgw"[i & 3] + "==" for i, part in enumerate(parts[256:320]))
-    return tuple(parts[:256]), tails
-
-
-def _signature(raw: bytes) -> str:
-    """A base64 signature of the size SNS's RSA-2048 key makes (not a verifiable one): three
-    distinct heads and a tail picked by 4 random bytes (2**26 signatures; drawing 256 random
-    bytes per event would cost more than the rest of the event)."""
-    heads, tails = _signature_parts()
-    first = raw[0]
-    second = (first + 1 + raw[1] % 85) & 255  # three distinct heads: no visible repeat
-    third = (second + 1 + raw[2] % 85) & 255
-    return heads[first] + heads[second] + heads[third] + tails[raw[3] & 63]
 
 
 SOURCES = (
