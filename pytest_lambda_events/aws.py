@@ -122,12 +122,12 @@ def byte_table(alphabet: str) -> bytes:
     return bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
 
 
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def b64url(raw: bytes) -> str:
     """URL-safe base64 without padding, as JWTs and presigned tokens carry it."""
-    return binascii.b2a_base64(raw, newline=False).translate(_URL_SAFE).rstrip(b"=").decode()
+    return binascii.b2a_base64(raw, newline=False).translate(URL_SAFE).rstrip(b"=").decode()
 
 
 def iam_unique_id(rng: Draws, prefix: str = "AIDA") -> str:

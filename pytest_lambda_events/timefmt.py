@@ -15,7 +15,7 @@ def _utc(t: datetime) -> datetime:
 
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
+TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))  # "00".."99", for every clock field
 _MILLIS = tuple(f"{i:03d}" for i in range(1000))
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
@@ -31,14 +31,14 @@ def _day(day: int) -> tuple[str, str]:
         if len(_DAYS) > 4096:  # a long run crosses many days; keep the table small
             _DAYS.clear()
         d = date.fromordinal(day + _EPOCH_ORDINAL)
-        rfc = f"{_WEEKDAYS[d.weekday()]}, {_TWO_DIGITS[d.day]} {_MONTHS[d.month - 1]} {d.year}"
+        rfc = f"{_WEEKDAYS[d.weekday()]}, {TWO_DIGITS[d.day]} {_MONTHS[d.month - 1]} {d.year}"
         texts = _DAYS[day] = (d.isoformat(), rfc)
     return texts
 
 
 def _clock(seconds_of_day: int) -> str:
     hours, rest = divmod(seconds_of_day, 3600)
-    two = _TWO_DIGITS
+    two = TWO_DIGITS
     return f"{two[hours]}:{two[rest // 60]}:{two[rest % 60]}"
 
 

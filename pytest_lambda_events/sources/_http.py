@@ -168,10 +168,7 @@ _NOISE_SIZE = 16_384
 @functools.cache  # the blob as base64 text (URL-safe or not): immutable, made on first use
 def _noise_text(url_safe: bool) -> str:
     text = binascii.b2a_base64(_noise(), newline=False)
-    return (text.translate(_URL_SAFE) if url_safe else text).decode()
-
-
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+    return (text.translate(aws.URL_SAFE) if url_safe else text).decode()
 
 
 def opaque_b64(bits: int, n: int, *, url_safe: bool = False) -> str:
@@ -188,7 +185,7 @@ def opaque_b64(bits: int, n: int, *, url_safe: bool = False) -> str:
         tail = binascii.b2a_base64(
             (bits >> 20 & 0xFFFF).to_bytes(2, "little")[:rest], newline=False
         )
-        out += tail.translate(_URL_SAFE).rstrip(b"=").decode() if url_safe else tail.decode()
+        out += tail.translate(aws.URL_SAFE).rstrip(b"=").decode() if url_safe else tail.decode()
     return out
 
 

@@ -12,6 +12,7 @@ from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS
 from ..registry import EventSource, Option, Options
+from ..timefmt import TWO_DIGITS
 
 PRE_SIGN_UP = ("PreSignUp_SignUp", "PreSignUp_AdminCreateUser", "PreSignUp_ExternalProvider")
 POST_CONFIRMATION = ("PostConfirmation_ConfirmSignUp", "PostConfirmation_ConfirmForgotPassword")
@@ -77,7 +78,6 @@ _ALNUM = aws.LOWER_DIGITS
 _POOL_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _POOL_ID_TABLE = aws.byte_table(_POOL_ID_CHARS)
 _CLIENT_ID_TABLE = aws.byte_table(_ALNUM)
-_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
 _NUMBERS = tuple(str(i) for i in range(100))
 _MASK_408 = (1 << 408) - 1
 # Options that only some triggers carry, by the prefix of triggerSource (the trigger family)
@@ -139,7 +139,7 @@ def user_pool_id(raw: bytes, region: str) -> str:
 
 def _phone(bits: int) -> str:
     """A US number in E.164 from the 555-01xx block reserved for fiction (17 bits)."""
-    return f"+1{200 + (bits & 1023) % 790}55501{_TWO_DIGITS[(bits >> 10 & 127) % 100]}"
+    return f"+1{200 + (bits & 1023) % 790}55501{TWO_DIGITS[(bits >> 10 & 127) % 100]}"
 
 
 def _user_status(trigger: str) -> str:

@@ -11,7 +11,7 @@ from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
+from ..timefmt import TWO_DIGITS, epoch_ms
 
 CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
 INITIATION_METHODS = (
@@ -31,13 +31,12 @@ _DEFAULT_METHOD = {"VOICE": "INBOUND", "CHAT": "API", "TASK": "API", "EMAIL": "I
 _TRANSFERS = ("TRANSFER", "QUEUE_TRANSFER")
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 QUEUES = ("BasicQueue", "Billing", "Support", "Sales", "Returns")
-_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
 _MASK_64 = (1 << 64) - 1
 
 
 def _phone(bits: int) -> str:
     """A US number in E.164 from the 555-01xx block reserved for fiction (17 bits)."""
-    return f"+1{200 + (bits & 1023) % 790}55501{_TWO_DIGITS[(bits >> 10 & 127) % 100]}"
+    return f"+1{200 + (bits & 1023) % 790}55501{TWO_DIGITS[(bits >> 10 & 127) % 100]}"
 
 
 def _endpoint(

@@ -12,7 +12,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
+from ..timefmt import TWO_DIGITS, epoch_ms
 
 DEVICE_TYPES = ("environment", "tracker", "meter")
 CLICK_TYPES = ("SINGLE", "DOUBLE", "LONG")
@@ -28,8 +28,7 @@ _FACTORY_CODES = ("JF", "PM", "PT", "KD")
 _FIRMWARE = ("1.4.2", "1.6.0", "2.0.3", "2.1.1")
 _UPPER_DIGITS_TABLE = aws.byte_table(aws.UPPER_DIGITS)
 _M32 = 0xFFFFFFFF
-_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
-_LINES = _TWO_DIGITS[1:10]
+_LINES = TWO_DIGITS[1:10]
 _PREFIX = {"environment": "env-sensor", "tracker": "gps-tracker", "meter": "power-meter"}
 
 
@@ -163,7 +162,7 @@ def _serial(raw: bytes) -> str:
     (01-09), a four-digit unit and four letters or digits, each cut from tables (a format spec
     or a modulo of a big int costs more than the whole lookup)."""
     tail = raw[:4].translate(_UPPER_DIGITS_TABLE).decode()
-    unit = _TWO_DIGITS[raw[4] % 100] + _TWO_DIGITS[raw[5] % 100]
+    unit = TWO_DIGITS[raw[4] % 100] + TWO_DIGITS[raw[5] % 100]
     return f"G030{_FACTORY_CODES[raw[7] & 3]}{_LINES[raw[6] % 9]}{unit}{tail}"
 
 

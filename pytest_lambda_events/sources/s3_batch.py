@@ -19,7 +19,6 @@ SCHEMA_VERSIONS = ("1.0", "2.0")
 MAX_USER_ARGUMENTS = 10  # LambdaInvokeOperation.UserArguments: up to 10 pairs
 MAX_ARGUMENT_KEY = 64
 MAX_ARGUMENT_VALUE = 1024
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -76,7 +75,7 @@ def _opaque_ids(raw: bytes) -> str:
     instead of a second block of the pool, and one encoding (both sizes are whole base64
     groups), since they are opaque either way."""
     digest = blake2b(raw, digest_size=54, person=b"s3-batch").digest()
-    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()
+    return binascii.b2a_base64(digest, newline=False).translate(aws.URL_SAFE).decode()
 
 
 # One build draws its bits at once and slices them (each draw costs more than slicing):

@@ -14,7 +14,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import TWO_DIGITS, iso_z
 from . import _s3_common
 
 OPERATIONS = ("GetObject", "HeadObject", "ListObjects", "ListObjectsV2")
@@ -34,7 +34,6 @@ _PAYLOADS = ("{}", '{"redact":["email","phone"]}', '{"watermark":true}', '{"form
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(key, safe="/~") leaves alone
 _UPPER_DIGITS = aws.byte_table(aws.UPPER_DIGITS)
 _ALNUM = aws.byte_table(aws.ALNUM)
-_TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
 _CELLS = tuple(f"{i:03d}" for i in range(1, 13))
 _LOWER_FIRST_NAMES = tuple(name.lower() for name in FIRST_NAMES)
 
@@ -62,7 +61,7 @@ def _creation_date(epoch_s: int) -> str:
     """Java ``Date.toString()`` in UTC, as the session's ``creationDate`` (from epoch seconds:
     ``gmtime`` gives every field without datetime arithmetic)."""
     t = gmtime(epoch_s)
-    two = _TWO_DIGITS
+    two = TWO_DIGITS
     clock = f"{two[t.tm_hour]}:{two[t.tm_min]}:{two[t.tm_sec]}"
     return f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {two[t.tm_mday]} {clock} UTC {t.tm_year}"
 

@@ -42,7 +42,7 @@ from ..flows.event_input import TargetInput, constant_input
 from ..flows.schedule_expressions import RateSchedule, Schedule, parse
 from ..flows.scheduler_input import CONTEXT_ATTRIBUTES, fill_context_attributes
 from ..ledger import Delivery
-from ..timefmt import iso_z
+from ..timefmt import TWO_DIGITS, iso_z
 from .eventbridge import Rule, RuleTarget
 
 if TYPE_CHECKING:
@@ -219,11 +219,10 @@ def _iso_z(when: datetime) -> str:
     day = _LAST_DAY[0]
     if day[0] != (ordinal := when.toordinal()):
         day = _LAST_DAY[0] = (ordinal, when.isoformat()[:11])
-    two = _TWO_DIGITS
+    two = TWO_DIGITS
     return f"{day[1]}{two[when.hour]}:{two[when.minute]}:{two[when.second]}Z"
 
 
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
 _LAST_DAY = [(0, "")]  # the last date formatted: its ordinal and "yyyy-mm-ddT"
 
 
