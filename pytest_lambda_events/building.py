@@ -31,6 +31,9 @@ _seed_mersenne_twister = _random.Random.seed
 _blake2b = hashlib.blake2b
 _shake_128 = hashlib.shake_128
 _2_POW_MINUS_53 = 2.0**-53
+_from_bytes = int.from_bytes
+_fromtimestamp = datetime.fromtimestamp
+_partition_of = aws.partition_of
 _POOL_BITS_BEFORE_RNG = 4096
 
 
@@ -47,8 +50,8 @@ class BuildContext:
     from the context."""
 
     __slots__ = (
-        "_block", "_pool", "_pool_left", "_rng", "_time_ms", "account_id", "partition", "region",
-        "seed", "source", "time",
+        "_block", "_pool", "_pool_left", "_rng", "_time", "_time_ms", "account_id", "partition",
+        "region", "seed", "source",
     )  # fmt: skip
 
     def __init__(
@@ -63,28 +66,41 @@ class BuildContext:
         self.seed = seed
         self.region = region
         self.account_id = account_id
-        self.partition = aws.partition_of(region)
+        self.partition = _partition_of(region)
         self._rng: random.Random | None = None
         # the pool's first block is drawn here (every builder draws), with the default time
-        # from its low bits: one call instead of a chain of small ones
-        pool = int.from_bytes(_blake2b(b"%d:0" % seed, digest_size=64).digest(), "little")
+        # from its low bits: one call instead of a chain of small ones. (BLAKE2b's digest is
+        # 64 bytes by default: a digest_size keyword would double the call's cost.)
+        pool = _from_bytes(_blake2b(b"%d:0" % seed).digest(), "little")
         self._block = 1
         self._time_ms: int | None = None
         if time is None:
             time = frozen_now()
             if time is None:
-                self._time_ms = ms = _TIME_ANCHOR_MS + (pool & _TIME_MASK) % _TIME_SPAN_MS
-                time = datetime.fromtimestamp(ms / 1000, UTC)
+                self._time_ms = _TIME_ANCHOR_MS + (pool & _TIME_MASK) % _TIME_SPAN_MS
             pool >>= _TIME_BITS
         self._pool, self._pool_left = pool, 512 - _TIME_BITS
-        self.time = time
+        self._time = time  # a drawn time becomes a datetime only if a builder asks for one
+
+    @property
+    def time(self) -> datetime:
+        """When the event happens: the frozen clock, the ``time`` override, or drawn."""
+        time = self._time
+        if time is None:
+            time = self._time = _fromtimestamp(self.time_ms / 1000, UTC)
+        return time
+
+    @time.setter
+    def time(self, time: datetime) -> None:
+        self._time = time
+        self._time_ms = None
 
     @property
     def time_ms(self) -> int:
         """``time`` in epoch milliseconds (known without arithmetic when it was drawn)."""
         ms = self._time_ms
         if ms is None:
-            ms = self._time_ms = timefmt.epoch_ms(self.time)
+            ms = self._time_ms = timefmt.epoch_ms(self._time)  # type: ignore[arg-type]
         return ms
 
     @property

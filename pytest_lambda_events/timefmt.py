@@ -22,6 +22,7 @@ _DAY_MS = 86_400_000
 # epoch day -> ("2025-07-04", "Fri, 04 Jul 2025"): a bounded cache of immutable text
 _DAYS: dict[int, tuple[str, str]] = {}
 _last: tuple[datetime | None, str] = (None, "")
+_last_ms: tuple[int, str] = (-1, "")
 
 
 def _day(day: int) -> tuple[str, str]:
@@ -60,9 +61,36 @@ def iso_ms(t: datetime) -> str:
 
 def iso_of_ms(ms: int) -> str:
     """``iso_ms`` of epoch milliseconds: builders that derive several times from the event's
-    one do it in integers (a ``timedelta`` costs about as much as a format)."""
+    one do it in integers (a ``timedelta`` costs about as much as a format). The last one is
+    remembered, as in ``iso_ms``."""
+    global _last_ms
+    last = _last_ms
+    if last[0] == ms:
+        return last[1]
     day, of_day = divmod(ms, _DAY_MS)
-    return f"{_day(day)[0]}T{_clock(of_day // 1000)}.{_MILLIS[of_day % 1000]}"
+    text = f"{_day(day)[0]}T{_clock(of_day // 1000)}.{_MILLIS[of_day % 1000]}"
+    _last_ms = (ms, text)
+    return text
+
+
+def iso_z_of_ms(ms: int) -> str:
+    """``iso_z`` of epoch milliseconds."""
+    return iso_of_ms(ms)[:19] + "Z"
+
+
+def iso_ms_z_of_ms(ms: int) -> str:
+    """``iso_ms_z`` of epoch milliseconds."""
+    return iso_of_ms(ms) + "Z"
+
+
+def iso_ms_offset_of_ms(ms: int) -> str:
+    """``iso_ms_offset`` of epoch milliseconds."""
+    return iso_of_ms(ms) + "+0000"
+
+
+def clf_of_ms(ms: int) -> str:
+    """``clf`` of epoch milliseconds."""
+    return _clf_of_iso(iso_of_ms(ms))
 
 
 def rfc2822_of_ms(ms: int, zone: str) -> str:
@@ -107,7 +135,10 @@ def epoch_s_ms(t: datetime) -> float:
 
 def clf(t: datetime) -> str:
     """``12/Mar/2020:19:03:58 +0000``: API Gateway ``requestTime`` (common log format)."""
-    text = iso_ms(t)
+    return _clf_of_iso(iso_ms(t))
+
+
+def _clf_of_iso(text: str) -> str:
     return f"{text[8:10]}/{_MONTHS[int(text[5:7]) - 1]}/{text[:4]}:{text[11:19]} +0000"
 
 

@@ -18,7 +18,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS, business_json_from
 from ..registry import Option, Options
-from ..timefmt import clf, epoch_ms
+from ..timefmt import clf_of_ms
 
 _T = TypeVar("_T")
 # Lambda's synchronous request payload limit: what a front door can pass on, whatever its own.
@@ -486,7 +486,7 @@ def trace_header(ctx: BuildContext, bits: int | None = None) -> str:
     96 random ``bits``, drawn here when not given)."""
     if bits is None:
         bits = ctx.getrandbits(96)
-    return f"Root=1-{int(ctx.time.timestamp()):08x}-{bits & _MASK_96:024x}"
+    return f"Root=1-{ctx.time_ms // 1000:08x}-{bits & _MASK_96:024x}"
 
 
 _MASK_96 = (1 << 96) - 1
@@ -1111,7 +1111,7 @@ def token_claims(
     u = four_uuids(wide)
     sub, origin_jti, event_id, jti = u[:36], u[36:72], u[72:108], u[108:]
     b >>= 128
-    issued = int(ctx.time.timestamp()) - 60 - (b & 0xFFFF) % 3000
+    issued = ctx.time_ms // 1000 - 60 - (b & 0xFFFF) % 3000
     auth_time = issued - (b >> 16 & 0x1FFFF) % 86400
     raw = (wide >> 1152 & _MASK_280).to_bytes(35, "little")  # the app client id, the pool's
     client_id = raw[:26].translate(LOWER_DIGITS).decode()
@@ -1257,8 +1257,8 @@ def payload_v2(
         "requestId": request_id,
         "routeKey": route_key,
         "stage": stage,
-        "time": clf(ctx.time),
-        "timeEpoch": epoch_ms(ctx.time),
+        "time": clf_of_ms(ctx.time_ms),
+        "timeEpoch": ctx.time_ms,
     }
     if authorizer is None:
         del context["authorizer"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..building import BuildContext
 from ..registry import Option, Options
-from ..timefmt import epoch_ms, iso_z
+from ..timefmt import iso_z, iso_z_of_ms
 
 MAX_WINDOW_S = 900
 MAX_STATE_BYTES = 1024 * 1024  # Lambda ends a window early past 1 MB of state
@@ -65,7 +65,7 @@ def tumbling_window(ctx: BuildContext, o: Options) -> Window | None:
         ctx.fail(
             "window_start",
             f"{iso_z(_dt(window.start))} is after the event time "
-            f"{iso_z(ctx.time)}; records arrive in the window before Lambda is invoked",
+            f"{iso_z_of_ms(ctx.time_ms)}; records arrive in the window before Lambda is invoked",
         )
     if final and window.end > now:
         ctx.fail(
@@ -117,7 +117,7 @@ def _pinned_window(ctx: BuildContext, o: Options) -> Window | None:
 def _window_at(ctx: BuildContext, o: Options) -> Window:
     """The window around the event time, aligned to multiples of its length as AWS's are."""
     length: int = o.tumbling_window
-    now = int(ctx.time.timestamp())
+    now = ctx.time_ms // 1000
     if o.is_final_invoke_for_window:
         end = now - now % length
         return Window(end - length, end)
@@ -136,14 +136,14 @@ def arrival_times_ms(
     ``ARRIVAL_BITS`` bits (``bits``, or drawn from the context's pool: no ``ctx.rng``)."""
     if count == 1:
         b = ctx.getrandbits(ARRIVAL_BITS) if bits is None else bits
-        newest = epoch_ms(ctx.time) - 150 - (b & 0xFFF) % 1200  # poll and invoke latency
+        newest = ctx.time_ms - 150 - (b & 0xFFF) % 1200  # poll and invoke latency
         if window is None:
             return [newest - (b >> 12) % 31]
         oldest = window.start * 1000
         newest = max(oldest, min(newest, window.end * 1000 - 1))
         return [oldest + (b >> 12 & 0xFFFFFFF) % (newest - oldest + 1)]
     r = ctx.rng.random
-    newest = epoch_ms(ctx.time) - 150 - int(r() * 1200)
+    newest = ctx.time_ms - 150 - int(r() * 1200)
     if window is None:
         oldest = newest - int(count * (1 + r() * 30))
     else:

@@ -9,7 +9,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import iso_z_of_ms
 
 REQUEST_TYPES = ("LaunchRequest", "IntentRequest", "SessionEndedRequest")
 REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
@@ -55,7 +55,7 @@ def api_access_token(
     ctx: BuildContext, application_id: str, endpoint: str, signature: bytes
 ) -> str:
     """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour."""
-    issued = int(ctx.time.timestamp())
+    issued = ctx.time_ms // 1000
     claims = (
         f'{{"aud":{_quote(endpoint)},"iss":"AlexaSkillKit","sub":{_quote(application_id)},'
         f'"exp":{issued + 3600},"iat":{issued},"nbf":{issued}}}'
@@ -114,7 +114,7 @@ def _request(
         "type": kind,
         "requestId": f"amzn1.echo-api.request.{request_id}",
         "locale": locale,
-        "timestamp": iso_z(ctx.time),
+        "timestamp": iso_z_of_ms(ctx.time_ms),
     }
     if kind == "IntentRequest":
         if o.dialog_state is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf, epoch_ms
+from ..timefmt import clf_of_ms
 from . import _http
 from ._http import Request, Route
 
@@ -75,13 +75,13 @@ def rest_event(
         "resourcePath": route.template,
         "httpMethod": method,
         "extendedRequestId": _http.apigw_id(ctx, bits >> 440),
-        "requestTime": clf(ctx.time),
+        "requestTime": clf_of_ms(ctx.time_ms),
         "path": route.path if custom else f"/{stage}{route.path}",
         "accountId": ctx.account_id,
         "protocol": "HTTP/1.1",
         "stage": stage,
         "domainPrefix": api_id if custom is None else domain.split(".", 1)[0],
-        "requestTimeEpoch": epoch_ms(ctx.time),
+        "requestTimeEpoch": ctx.time_ms,
         "requestId": o.request_id or _http.uuid_from(bits >> 528),
         "identity": _identity(ctx, o, req, caller),
         "domainName": domain,

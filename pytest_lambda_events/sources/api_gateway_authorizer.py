@@ -11,7 +11,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf
+from ..timefmt import clf_of_ms
 from . import _http, api_gateway
 
 KINDS = ("token", "request", "v2")
@@ -112,7 +112,7 @@ def _default_rest(ctx: BuildContext, given_token: str | None) -> dict[str, Any]:
             "resourcePath": route.template,
             "httpMethod": method,
             "extendedRequestId": _http.apigw_id(ctx, wide >> 96),
-            "requestTime": clf(ctx.time),
+            "requestTime": clf_of_ms(ctx.time_ms),
             "path": f"/{stage}{route.path}",
             "accountId": ctx.account_id,
             "protocol": "HTTP/1.1",
@@ -223,7 +223,7 @@ def _default_v2(ctx: BuildContext, given_token: str | None) -> dict[str, Any]:
         "requestId": _http.apigw_id(ctx, wide >> 96),
         "routeKey": route_key,
         "stage": stage,
-        "time": clf(ctx.time),
+        "time": clf_of_ms(ctx.time_ms),
         "timeEpoch": ctx.time_ms,
     }
     if route_key != "$default" and route.parameters:

@@ -13,7 +13,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, WORDS
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf, epoch_ms
+from ..timefmt import clf_of_ms, epoch_ms
 from . import _http
 
 EVENT_TYPES = ("CONNECT", "MESSAGE", "DISCONNECT")
@@ -58,7 +58,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
         stage = _http.check_stage(ctx, o.stage, allow_default=False)
     else:
         stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
-    now_ms = epoch_ms(ctx.time)
+    now_ms = ctx.time_ms
     connected_ms = _connected_at(ctx, o, kind, now_ms, bits >> 16)
     # the connection id, the request id and the message id: 11 random bytes each
     ids = aws.b64url((bits >> 152 & _MASK_272).to_bytes(34, "little"))
@@ -89,7 +89,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
         route_key, body, encoded = _message(ctx, o, now_ms, bits >> 48 & 0xFFFF, bits >> 424)
         context = {"routeKey": route_key, "messageId": f"{ids[30:45]}=", "eventType": "MESSAGE"}
     context["extendedRequestId"] = request_id
-    context["requestTime"] = clf(ctx.time)
+    context["requestTime"] = clf_of_ms(ctx.time_ms)
     context["messageDirection"] = "IN"
     if kind == "DISCONNECT":
         context["disconnectReason"] = reason

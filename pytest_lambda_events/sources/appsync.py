@@ -195,7 +195,7 @@ def _identity(ctx: BuildContext, auth: str) -> tuple[dict[str, Any] | None, dict
         "user-agent": agent,
         "via": f"2.0 {ids[80:96].hex()}.cloudfront.net (CloudFront)",
         "x-amz-cf-id": ids[26:80].translate(_http.ALNUM).decode() + "==",
-        "x-amzn-trace-id": f"Root=1-{int(ctx.time.timestamp()):08x}-{ids[96:108].hex()}",
+        "x-amzn-trace-id": f"Root=1-{ctx.time_ms // 1000:08x}-{ids[96:108].hex()}",
         "x-forwarded-for": f"{client}, {edge}",
         "x-forwarded-port": "443",
         "x-forwarded-proto": "https",

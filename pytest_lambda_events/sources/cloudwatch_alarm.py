@@ -11,7 +11,7 @@ from typing import Any
 from ..building import BuildContext
 from ..content import NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_offset, iso_of_ms
+from ..timefmt import iso_ms_offset_of_ms, iso_of_ms
 
 # A build draws its bits in one call (pool calls and ``ctx.rng``'s seeding cost more than the
 # rest of the build); the byte offsets in that draw:
@@ -280,7 +280,7 @@ def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
     description = o.alarm_description if o.given("alarm_description") else default
     if description is not None:  # absent when the alarm has no description
         configuration = {"description": description, **configuration}
-    now = iso_ms_offset(ctx.time)  # the event's time is the new state's timestamp
+    now = iso_ms_offset_of_ms(ctx.time_ms)  # the event's time is the new state's timestamp
     new_state = _state_dict(state, *reasons[0], now)
     old_state = _state_dict(previous, *reasons[1], _iso_ms_offset(prev_ms))
     if o.actions_suppressed_by is not None:

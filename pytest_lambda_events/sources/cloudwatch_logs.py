@@ -25,7 +25,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES, WORDS, business_json
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms, iso_z
+from ..timefmt import iso_z
 
 MAX_EVENTS = 10_000  # log events in one PutLogEvents batch, forwarded as one payload
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -193,7 +193,7 @@ def _control_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "logGroup": "",
         "logStream": "",
         "subscriptionFilters": [],
-        "logEvents": [{"id": "", "timestamp": epoch_ms(ctx.time), "message": CONTROL_TEXT}],
+        "logEvents": [{"id": "", "timestamp": ctx.time_ms, "message": CONTROL_TEXT}],
     }
 
 
@@ -227,7 +227,7 @@ def _data_payload(ctx: BuildContext, o: Options) -> str:
     s = b >> 256
     request = f"{h[32:40]}-{h[40:44]}-4{h[45:48]}-{'89ab'[s >> 62 & 3]}{h[49:52]}-{h[52:64]}"
     # Events were logged over the last moments, ingested together, then forwarded.
-    ingestion_ms = int(ctx.time.timestamp() * 1000) - 200 - (s & 0x7FF) % 1500
+    ingestion_ms = ctx.time_ms - 200 - (s & 0x7FF) % 1500
     stream_bits = s >> 64
     if o.messages is None and o.count is None:  # the default: one event, a request's START
         first_ms = ingestion_ms - 50 - (s >> 11 & 0x7FF) % 2000

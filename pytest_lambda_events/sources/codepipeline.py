@@ -13,7 +13,6 @@ from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
 
 JOB_KEY = "CodePipeline.job"  # the top-level key really contains a dot
 MAX_USER_PARAMETERS = 1000
@@ -80,7 +79,7 @@ def _credentials(ctx: BuildContext, raw: bytes, bits: int) -> dict[str, Any]:
     secret and session token from ``raw``, the expiry from 4 bits."""
     # the secret (30 bytes: 40 characters, no padding) and the session token in one encoding
     text = binascii.b2a_base64(raw[16 : 46 + _SESSION_TOKEN_BYTES], newline=False).decode()
-    expires_ms = epoch_ms(ctx.time) + (45 + (bits & 15) % 15) * 60_000
+    expires_ms = ctx.time_ms + (45 + (bits & 15) % 15) * 60_000
     return {
         "accessKeyId": "ASIA" + raw[:16].translate(_KEY_ID_TABLE).decode(),
         "secretAccessKey": text[:40],

@@ -220,9 +220,7 @@ def _summary(item: dict[str, Any], change: str) -> dict[str, Any]:
 def _invoking_event(ctx: BuildContext, o: Options, message_type: str, raw: bytes) -> dict[str, Any]:
     # times as epoch ms (datetime arithmetic costs more), each datetime made once
     notified_ms = (
-        int(ctx.time.timestamp() * 1000)
-        - 50
-        - (int.from_bytes(raw[_B_NOTIFIED : _B_NOTIFIED + 2]) * 2000 >> 16)
+        ctx.time_ms - 50 - (int.from_bytes(raw[_B_NOTIFIED : _B_NOTIFIED + 2]) * 2000 >> 16)
     )
     notified = datetime.fromtimestamp(notified_ms / 1000, UTC)
     if message_type == SCHEDULED:

@@ -236,7 +236,7 @@ def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     process, counter = f"{b >> 56 & 0xFFFFFFFFFF:010x}", b >> 96 & 0xFFFFFF
     lookup = o.full_document == "UpdateLookup"
     # cluster times: seconds before the invoke, each second's operations numbered from 1
-    last = int(ctx.time.timestamp()) - 1
+    last = ctx.time_ms // 1000 - 1
     t, i = last - (b >> 120 & 0xFF) % 5 - count // 500, 0
     draw = None if one is not None else ctx.rng.getrandbits
     first = one or 0

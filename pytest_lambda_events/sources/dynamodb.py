@@ -23,7 +23,7 @@ from ..building import BuildContext
 from ..content import CURRENCIES, DOMAINS, FIRST_NAMES, LAST_NAMES, PLANS, PRODUCTS
 from ..errors import EventConfigError, did_you_mean
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms, iso_ms_z, iso_of_ms
+from ..timefmt import iso_ms_z_of_ms, iso_of_ms
 from ._streams import (
     WINDOW_OPTIONS,
     arrival_times_ms,
@@ -249,7 +249,7 @@ def _table_name(ctx: BuildContext, o: Options, entity: str, names: tuple[str, ..
 def _stream_label(ctx: BuildContext, o: Options, b: int) -> str:
     if o.stream_label is None:  # the table's stream was enabled 2 hours to 2 years ago
         age_ms = 7_200_000 + (b >> 24 & 0xFFFFFFFFFF) % (730 * 86_400_000)
-        return _iso(epoch_ms(ctx.time) - age_ms)[:-1]
+        return _iso(ctx.time_ms - age_ms)[:-1]
     label = str(o.stream_label)
     if not _STREAM_LABEL.match(label):
         ctx.fail("stream_label", f"{label!r} is not a stream label like 2025-01-02T03:04:05.678")
@@ -261,7 +261,7 @@ def _stream_label(ctx: BuildContext, o: Options, b: int) -> str:
         ctx.fail(
             "stream_label",
             f"the stream was created at {label}, after the event time "
-            f"{iso_ms_z(ctx.time)}; a stream label is its creation time",
+            f"{iso_ms_z_of_ms(ctx.time_ms)}; a stream label is its creation time",
         )
     return label
 

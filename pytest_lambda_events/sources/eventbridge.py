@@ -12,7 +12,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES, business_record
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import iso_z, iso_z_of_ms
 
 EC2_STATE_CHANGE = "EC2 Instance State-change Notification"
 EC2_STATES = ("pending", "running", "stopping", "stopped", "shutting-down", "terminated")
@@ -102,7 +102,7 @@ def build_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
         source = o.source or _custom_source(ctx)
         detail = o.detail if o.detail is not None else business_record(ctx)
         resources = []
-    event = _envelope(ctx, o, detail_type, source, iso_z(ctx.time), raw)
+    event = _envelope(ctx, o, detail_type, source, iso_z_of_ms(ctx.time_ms), raw)
     event["resources"] = list(o.resources) if o.resources is not None else resources
     event["detail"] = detail
     if o.replay_name is not None:
@@ -142,7 +142,7 @@ def build_scheduled(ctx: BuildContext, o: Options) -> dict[str, Any]:
 def _due(ctx: BuildContext, expression: str | None) -> str:
     """The envelope time: schedules have one-minute precision, so the minute the rule was due."""
     if expression is None:
-        return iso_z(ctx.time)[:17] + "00Z"  # the event time's minute, cut from its text
+        return iso_z_of_ms(ctx.time_ms)[:17] + "00Z"  # the event time's minute, cut from its text
     return iso_z(_fire_time(ctx, expression))
 
 

@@ -144,7 +144,7 @@ def build_firehose(ctx: BuildContext, o: Options) -> dict[str, Any]:
         per_record = _record_bits(ctx, count)
     # arrivals: within the buffering interval, up to 200 ms before Firehose invoked
     window_ms = (o.buffer_interval if o.buffer_interval is not None else 60) * 1000
-    end = int(ctx.time.timestamp() * 1000) - 1 - ((b >> 310 & 255) * 200 >> 8)
+    end = ctx.time_ms - 1 - ((b >> 310 & 255) * 200 >> 8)
     start = end - ((b >> 318 & 0xFFFF) * window_ms >> 16)
     if count == 1:
         arrivals = [start + ((per_record[0] >> 256) * (end - start + 1) >> 16)]

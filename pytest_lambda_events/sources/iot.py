@@ -12,7 +12,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import TWO_DIGITS, epoch_ms
+from ..timefmt import TWO_DIGITS
 
 DEVICE_TYPES = ("environment", "tracker", "meter")
 CLICK_TYPES = ("SINGLE", "DOUBLE", "LONG")
@@ -142,7 +142,7 @@ def build_iot(ctx: BuildContext, o: Options) -> dict[str, Any]:
         topic = f"dt/{app}/{site}/{thing}/telemetry"
     if o.topic is not None or o.client_id is not None:  # drawn names are valid already
         _check_topic(ctx, topic)
-    now_ms = epoch_ms(ctx.time)
+    now_ms = ctx.time_ms
     event = _selected(ctx, o, device_type, thing, b, now_ms)
     if o.with_metadata:
         clash = [key for key in METADATA_KEYS if key in event]

@@ -17,7 +17,6 @@ from .. import aws
 from ..building import BuildContext
 from ..content import DOMAINS, NOUNS, ROLES, business_json, business_json_from
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
 from ._brokers import (
     MAX_BATCH,
     MEASURE_FROM,
@@ -296,7 +295,7 @@ def _records(
     timestamp_type = o.timestamp_type or TIMESTAMP_TYPES[b >> 33 & 1]
     next_offset = _first_offsets(o, numbers, d, b >> 34)
     # records were written over the last moments before the poller read them, in order
-    newest = epoch_ms(ctx.time) - 5 - (b >> 103 & 511) % 495
+    newest = ctx.time_ms - 5 - (b >> 103 & 511) % 495
     stamp = newest - count * 3 - (b >> 112 & 2047) % 2000
     steps = d.randbytes(count)
     encoded: dict[str | None, str | None] = {None: None}  # a key's base64, once per key
@@ -331,7 +330,7 @@ def _one_record(ctx: BuildContext, o: Options, topic: str, b: int) -> dict[str, 
     uuid_key = keyed and style == 0
     x = ctx.getrandbits(256 + 128 * uuid_key + 192 * (scheme == 2))
     partition = (b >> 9 & 255) % _TOPIC_PARTITIONS[(b >> 17 & 7) % len(_TOPIC_PARTITIONS)]
-    newest = epoch_ms(ctx.time) - 5 - (b >> 53 & 511) % 495
+    newest = ctx.time_ms - 5 - (b >> 53 & 511) % 495
     record: dict[str, Any] = {
         "topic": topic,
         "partition": partition,

@@ -11,7 +11,7 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import iso_z, iso_z_of_ms
 from . import _s3_common
 from .s3 import MAX_OBJECT_SIZE, version_id_from
 
@@ -262,7 +262,7 @@ def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "detail-type": o.detail_type,
         "source": "aws.s3",
         "account": ctx.account_id,
-        "time": iso_z(ctx.time),
+        "time": iso_z_of_ms(ctx.time_ms),
         "region": ctx.region,
         "resources": [f"arn:{ctx.partition}:s3:::{bucket}"],
         "detail": detail,

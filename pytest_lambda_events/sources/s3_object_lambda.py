@@ -14,7 +14,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import TWO_DIGITS, iso_z
+from ..timefmt import TWO_DIGITS, iso_z_of_ms
 from . import _s3_common
 
 OPERATIONS = ("GetObject", "HeadObject", "ListObjects", "ListObjectsV2")
@@ -115,7 +115,7 @@ def _presigned_url(ctx: BuildContext, host: str, path: str, query: str, raw: byt
     """``inputS3Url``: a SigV4 presigned URL to the supporting access point (what the function
     GETs to read the original object), valid for about a minute; ``raw`` is 144 opaque bytes
     (access key id, security token, signature)."""
-    iso = iso_z(ctx.time)
+    iso = iso_z_of_ms(ctx.time_ms)
     stamp = f"{iso[:4]}{iso[5:7]}{iso[8:13]}{iso[14:16]}{iso[17:]}"
     key_id = raw[:16].translate(_UPPER_DIGITS).decode()
     # the credential's slashes are %-escaped in a query string

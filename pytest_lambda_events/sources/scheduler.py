@@ -16,7 +16,7 @@ from ..building import BuildContext
 from ..content import NOUNS, ROLES
 from ..flows.scheduler_input import fill_context_attributes
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms, iso_z
+from ..timefmt import iso_ms, iso_of_ms, iso_z
 
 MAX_ATTEMPTS = 186  # the first attempt and up to 185 retries (RetryPolicy.MaximumRetryAttempts)
 MAX_EVENT_AGE = timedelta(seconds=86_400)  # RetryPolicy.MaximumEventAgeInSeconds at most
@@ -155,7 +155,7 @@ def build_scheduler(ctx: BuildContext, o: Options) -> Any:
         f"arn:{ctx.partition}:scheduler:{ctx.region}:{ctx.account_id}:schedule/{group}/{name}"
     )
     if o.scheduled_time is None and o.attempt_number == 1:
-        due = iso_ms(ctx.time)[:17] + "00Z"  # the first attempt: the event time's minute
+        due = iso_of_ms(ctx.time_ms)[:17] + "00Z"  # the first attempt: the event time's minute
     else:
         due = _scheduled_time(ctx, o, bits >> 128 & 0xFFFF)
     if o.default_notification:

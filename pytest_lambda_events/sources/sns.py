@@ -22,7 +22,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, WORDS, business_json
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_z
+from ..timefmt import iso_ms_z, iso_ms_z_of_ms
 from . import _http
 
 ATTRIBUTE_TYPES = ("String", "String.Array", "Number", "Binary")
@@ -331,7 +331,7 @@ def build_sns(ctx: BuildContext, o: Options) -> dict[str, Any]:
         message_id,
         _subject(ctx, o) if o.given("subject") else _drawn_subject(raw[5:11]),
         _message(ctx, o),
-        iso_ms_z(ctx.time),
+        iso_ms_z_of_ms(ctx.time_ms),
         o.signature_version,
         _http.opaque_b64(int.from_bytes(raw[27:31]), SIGNATURE_BYTES),  # not a verifiable one
         _drawn_attributes(raw[3], raw[4]) if o.message_attributes is None else _attributes(ctx, o),

@@ -12,7 +12,6 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES, business_json_from
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms
 
 MAX_BATCH = 10_000  # standard queue; FIFO queues deliver at most 10 (semantics.md 4.1)
 MAX_FIFO_BATCH = 10
@@ -191,7 +190,7 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     group = o.group_id or f"group-{1 + (b >> 15 & 15) % 5}"
     draws = ctx.draws_for(count * (256 + 128 + 8 * aws.RECEIPT_HANDLE_BYTES))
     bodies = _bodies(o, count, draws)
-    received_ms = epoch_ms(ctx.time)
+    received_ms = ctx.time_ms
     first_sent_ms = received_ms - count - 5 - (b >> 159 & 0x7FFFF) % 4995
     sequence = (b >> 178) + 10**19
     first_receive, receive_count = str(received_ms - 3), str(o.receive_count)

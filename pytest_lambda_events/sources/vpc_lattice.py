@@ -92,7 +92,7 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if body is not None:
         event["body"] = body
     event["isBase64Encoded"] = encoded
-    micros = int(ctx.time.timestamp()) * 1_000_000 + ctx.time.microsecond
+    micros = ctx.time_ms // 1000 * 1_000_000 + ctx.time.microsecond
     event["requestContext"] = {
         "serviceNetworkArn": network_arn,
         "serviceArn": service_arn,
