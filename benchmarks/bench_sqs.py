@@ -79,14 +79,15 @@ def bare_loop(sizes: list[int]) -> float:
     position = 0
     for size in sizes:
         records = []
-        for body in bodies[position : position + size]:
+        handles = aws.receipt_handles(rng, size)
+        for handle, body in zip(handles, bodies[position : position + size], strict=True):
             attributes = system_attributes(
                 receive_count="1", sent_timestamp="1700000000000", sender_id=sender,
                 first_receive_timestamp="1700000000001",
             )  # fmt: skip
             records.append(sqs_record(
                 message_id=aws.uuid4(rng),
-                receipt_handle=aws.receipt_handle_from(rng.randbytes(aws.RECEIPT_HANDLE_BYTES)),
+                receipt_handle=handle,
                 body=body, attributes=attributes, message_attributes={},
                 md5_of_message_attributes=None, queue_arn=arn, region="us-east-1",
             ))  # fmt: skip

@@ -29,12 +29,13 @@ _MEASURE_FROM_RECORDS = 100
 _new_random = random.Random.__new__
 _seed_mersenne_twister = _random.Random.seed
 _blake2b = hashlib.blake2b
-_shake_128 = hashlib.shake_128
 _2_POW_MINUS_53 = 2.0**-53
 _from_bytes = int.from_bytes
 _fromtimestamp = datetime.fromtimestamp
 _partition_of = aws.partition_of
-_POOL_BITS_BEFORE_RNG = 4096
+_PARTITIONS = {"us-east-1": "aws"}  # the default region's, without a call
+_modules = sys.modules
+_POOL_BITS_BEFORE_RNG = 3072
 
 
 class BuildContext:
@@ -44,7 +45,7 @@ class BuildContext:
     Two streams of draws come from the event's seed. The context itself is one (``getrandbits``,
     ``random``, ``randbytes``, so it can be passed wherever the ``aws`` helpers take a generator):
     a small event's few values come from a BLAKE2b block of the seed (512 bits, about 1 µs),
-    then SHAKE-128 blocks of 1,344 bits. ``rng`` is a ``random.Random`` seeded on first use, for
+    then further BLAKE2b blocks of 512 bits. ``rng`` is a ``random.Random`` seeded on first use, for
     builders that draw per record: seeding the Mersenne Twister costs 4-5 µs, more than a small
     event's whole JSON takes to parse, while each of its draws then costs a tenth of a draw
     from the context."""
@@ -66,7 +67,7 @@ class BuildContext:
         self.seed = seed
         self.region = region
         self.account_id = account_id
-        self.partition = _partition_of(region)
+        self.partition = _PARTITIONS.get(region) or _partition_of(region)
         self._rng: random.Random | None = None
         # the pool's first block is drawn here (every builder draws), with the default time
         # from its low bits: one call instead of a chain of small ones. (BLAKE2b's digest is
@@ -75,7 +76,8 @@ class BuildContext:
         self._block = 1
         self._time_ms: int | None = None
         if time is None:
-            time = frozen_now()
+            api = _modules.get("freezegun.api")  # frozen_now(), inline: every build asks
+            time = datetime.now(UTC) if api and getattr(api, "freeze_factories", None) else None
             if time is None:
                 self._time_ms = _TIME_ANCHOR_MS + (pool & _TIME_MASK) % _TIME_SPAN_MS
             pool >>= _TIME_BITS
@@ -132,7 +134,7 @@ class BuildContext:
 
     def draws_for(self, bits: int) -> aws.Draws:
         """The cheaper stream for a build that draws about ``bits`` random bits: the pool for a
-        few blocks, ``rng`` beyond (its seeding costs about three refills)."""
+        few blocks, ``rng`` beyond (its seeding costs about five refills)."""
         return self if bits <= _POOL_BITS_BEFORE_RNG else self.rng
 
     def randbytes(self, n: int) -> bytes:
@@ -146,12 +148,11 @@ class BuildContext:
     def _refill(self, k: int) -> int:
         pool, have, block, seed = self._pool, self._pool_left, self._block, self.seed
         while have < k:
-            # further blocks are SHAKE-128 output, 1,344 bits (one Keccak block) a call: a build
-            # that outgrows the first block seldom needs a second refill
-            pool |= (
-                int.from_bytes(_shake_128(b"%d:%d" % (seed, block)).digest(168), "little") << have
-            )
-            have += 1344
+            # further blocks are BLAKE2b's too, 512 bits a call: a build that outgrows the first
+            # block seldom needs many more bits (SHAKE-128's 1,344 bits a call cost three times
+            # as much, and a big draw goes to ``rng``)
+            pool |= _from_bytes(_blake2b(b"%d:%d" % (seed, block)).digest(), "little") << have
+            have += 512
             block += 1
         self._block = block
         self._pool, self._pool_left = pool >> k, have - k
@@ -206,11 +207,10 @@ def build(
     account_id: str = DEFAULT_ACCOUNT_ID,
 ) -> dict[str, Any]:
     """Build one event of ``source`` from ``seed``; overrides are validated first."""
-    options = (
-        source.resolve(overrides, {"region": region, "account_id": account_id})
-        if overrides
-        else source.plain_options(region, account_id)  # most builds: cached, no dict made
-    )
+    if not overrides:  # most builds: one record, cached options, no collector to pause
+        ctx = BuildContext(source.id, seed, region, account_id)
+        return source.builder(ctx, source.plain_options(region, account_id))
+    options = source.resolve(overrides, {"region": region, "account_id": account_id})
     ctx = BuildContext(source.id, seed, options.region, options.account_id, options.time)
     # the cyclic garbage collector is paused while a builder runs: an event is thousands of
     # small dicts without cycles, and the collections they trigger cost more than building
@@ -265,7 +265,7 @@ def build_event(source_id: str, seed: int | None = None, **overrides: Any) -> di
 
     ``seed=None`` draws a fresh seed; the same seed and overrides always give the same event.
     """
-    source = default_registry().get(source_id)
+    source = (_default_registry or default_registry()).get(source_id)
     if seed is None:
         seed = random.randrange(2**32)
     return build(source, seed, overrides)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aws import Draws, uuid4_from
+from .aws import UUID4_CLEAR, UUID4_SET, Draws, uuid4_from
 
 NOUNS = (
     "orders", "invoices", "payments", "users", "photos", "clicks", "events", "reports",
@@ -106,30 +106,50 @@ def business_json(rng: Draws) -> str:
     every value is plain ASCII, so no escaping is needed): 128 random bits, 128 more for the
     user record's UUID."""
     b = rng.getrandbits(128)
-    return business_json_from(b | rng.getrandbits(128) << 128 if b % 3 == 1 else b)
+    return business_json_from(b | rng.getrandbits(128) << 128 if is_user_record(b) else b)
+
+
+def is_user_record(b: int) -> bool:
+    """Whether ``business_json_from(b)`` writes a user record, the one kind that reads bits
+    128-255 (its UUID): a builder draws them only then. The kind is bits 0-7 mod 3."""
+    return (b & 0xFF) % 3 == 1
 
 
 def business_json_from(b: int) -> str:
     """``business_json`` from 256 random bits a builder already drew (a batch draws its bodies'
-    bits at once). Ids are cut from one hex conversion of the bits rather than formatted one
-    by one: this runs once per record."""
-    kind = b % 3
+    bits at once). This runs once per record, so each body is a few pieces of text: ids cut
+    from one hex conversion of the bits, and every run of fixed choices (item and quantity, a
+    person and their domain) one lookup in a table of its text, chosen by 32 bits (96-127)."""
+    kind = (b & 0xFF) % 3  # as is_user_record reads it
+    w = b >> 96 & 0xFFFFFFFF
     if kind == 1:
-        name, local = _PEOPLE[(b >> 8) % len(_PEOPLE)]
+        # the user id is the UUID of the high 128 bits (uuid4_from_bits), cut from one hex
+        u = (b >> 128 & UUID4_CLEAR | UUID4_SET).to_bytes(16, "little").hex()
         return (
-            f'{{"userId":"{uuid4_from((b >> 128).to_bytes(16, "little"))}","name":"{name}",'
-            f'"email":"{local}{DOMAINS[(b >> 2) % 3]}","plan":"{PLANS[(b >> 4) % 3]}"}}'
+            f'{{"userId":"{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}'
+            f'{_USERS[w % len(_USERS)]}{PLANS[(w >> 16) % 3]}"}}'
         )
     h = b.to_bytes(32, "little").hex()
     if kind == 0:
-        cents = 300 + (b >> 96) % 40000  # written as text: a float's repr costs more
+        cents = 300 + (w >> 8) % 40000  # written as text: a float's repr costs more
         return (
-            f'{{"orderId":"ord-{h[2:12]}","customerId":"cus-{h[12:20]}",'
-            f'"item":"{PRODUCTS[(b >> 80) % len(PRODUCTS)]}","quantity":{1 + (b >> 88) % 5},'
-            f'"amount":{cents // 100}.{_CENTS[cents % 100]},'
-            f'"currency":"{CURRENCIES[(b >> 2) % 4]}"}}'
+            f'{{"orderId":"ord-{h[2:12]}","customerId":"cus-{h[12:20]}{_ITEMS[w % len(_ITEMS)]}'
+            f"{cents // 100}.{_CENTS[cents % 100]}{_CURRENCIES[w >> 30]}"
         )
-    return (
-        f'{{"sessionId":"{h[2:18]}","page":"/{NOUNS[(b >> 72) % len(NOUNS)]}/'
-        f'{1 + (b >> 80) % 9999}","action":"{ACTIONS[(b >> 2) % 4]}"}}'
-    )
+    return f'{{"sessionId":"{h[2:18]}{_PAGES[w % 20]}{1 + (w >> 5) % 9999}{_ACTIONS[w >> 30]}'
+
+
+# the fixed runs of business_json_from's bodies, as text
+_USERS = tuple(
+    f'","name":"{name}","email":"{local}{domain}","plan":"'
+    for name, local in _PEOPLE
+    for domain in DOMAINS
+)
+_ITEMS = tuple(
+    f'","item":"{product}","quantity":{quantity},"amount":'
+    for product in PRODUCTS
+    for quantity in range(1, 6)
+)
+_CURRENCIES = tuple(f',"currency":"{currency}"}}' for currency in CURRENCIES)
+_PAGES = tuple(f'","page":"/{noun}/' for noun in NOUNS)
+_ACTIONS = tuple(f'","action":"{action}"}}' for action in ACTIONS)

@@ -72,7 +72,7 @@ class AwsProvider(BaseProvider):
         return aws.uuid4(self._rng)
 
     def sqs_receipt_handle(self) -> str:
-        return aws.sqs_receipt_handle(self._rng)
+        return aws.receipt_handles(self._rng, 1)[0]
 
     def kinesis_sequence_number(self) -> str:
         return aws.kinesis_sequence_number(self._rng)

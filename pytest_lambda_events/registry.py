@@ -139,10 +139,17 @@ class Options:
     def __init__(self, values: dict[str, Any], given: frozenset[str]) -> None:
         self.__dict__.update(values)
         self._given = given
+        # no override given (region and account may still be the caller's world): builders
+        # take a direct path for the default event on this one attribute read
+        self.is_default = not given
 
     def given(self, name: str) -> bool:
         """Whether the caller passed ``name`` explicitly (even as ``None``)."""
         return name in self._given
+
+    def given_only(self, names: frozenset[str]) -> bool:
+        """Whether every option the caller passed is one of ``names``."""
+        return self._given <= names
 
     if TYPE_CHECKING:  # options are attributes; a real __getattr__ would slow every read
 
@@ -169,8 +176,8 @@ class EventSource(_Frozen):
     """An AWS event source: its id, how AWS invokes Lambda with it, and its builder."""
 
     __slots__ = (
-        "_defaults", "_plain", "all_options", "builder", "description", "id", "invocation",
-        "marker_argument", "max_count", "options", "service",
+        "_defaults", "_plain", "_resolved", "all_options", "builder", "description", "id",
+        "invocation", "marker_argument", "max_count", "options", "service",
     )  # fmt: skip
     _fields = ("id", "service", "invocation", "builder", "options", "max_count", "description",
                "marker_argument")  # fmt: skip
@@ -187,6 +194,7 @@ class EventSource(_Frozen):
     _defaults: dict[str, Any]
     # the Options of a build without overrides, per (region, account_id): most builds are that
     _plain: dict[tuple[str, str], Options]
+    _resolved: dict[tuple[Any, ...], Options]  # resolve's remembered results
 
     def __init__(
         self,
@@ -225,12 +233,31 @@ class EventSource(_Frozen):
                 source=self.id,
             )
         self._set(all_options=merged, _defaults={o.name: o.default for o in merged.values()},
-                  _plain={})  # fmt: skip
+                  _plain={}, _resolved={})  # fmt: skip
 
     def resolve(self, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> Options:
-        """Validate ``overrides`` against this source's options and fill in the defaults."""
+        """Validate ``overrides`` against this source's options and fill in the defaults.
+
+        The result of hashable overrides is remembered: a test suite builds the same few
+        (``count=10``) thousands of times. The key holds each value's type, as ``True == 1``."""
         if not overrides:
             return self.plain_options(defaults["region"], defaults["account_id"])
+        key = (
+            *defaults.items(),
+            *[(name, type(value), value) for name, value in overrides.items()],
+        )
+        try:
+            return self._resolved[key]
+        except KeyError:
+            options = self._resolve(overrides, defaults)
+        except TypeError:  # an unhashable value (a list of bodies, a dict of attributes)
+            return self._resolve(overrides, defaults)
+        if len(self._resolved) >= 256:
+            self._resolved.clear()
+        self._resolved[key] = options
+        return options
+
+    def _resolve(self, overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> Options:
         values = dict(self._defaults)
         values.update(defaults)
         for name, value in overrides.items():

@@ -68,7 +68,11 @@ def iso_of_ms(ms: int) -> str:
     if last[0] == ms:
         return last[1]
     day, of_day = divmod(ms, _DAY_MS)
-    text = f"{_day(day)[0]}T{_clock(of_day // 1000)}.{_MILLIS[of_day % 1000]}"
+    s, two = of_day // 1000, TWO_DIGITS  # the clock inline: this runs per record
+    text = (
+        f"{(_DAYS.get(day) or _day(day))[0]}T{two[s // 3600]}:{two[s // 60 % 60]}:"
+        f"{two[s % 60]}.{_MILLIS[of_day % 1000]}"
+    )
     _last_ms = (ms, text)
     return text
 

@@ -109,8 +109,8 @@ def test_floats_from_the_pool_are_in_the_unit_interval():
 
 def test_draws_for_picks_the_pool_for_a_few_blocks_and_the_twister_beyond():
     ctx = _context()
-    assert ctx.draws_for(4096) is ctx
-    assert ctx.draws_for(4097) is ctx.rng
+    assert ctx.draws_for(3072) is ctx
+    assert ctx.draws_for(3073) is ctx.rng
 
 
 def test_without_a_clock_the_time_is_drawn_in_the_half_year_from_march_2025():

@@ -65,6 +65,21 @@ def test_bad_values_raise_event_config_error_saying_what_is_allowed(overrides, p
         _source().resolve(overrides, {})
 
 
+def test_resolved_overrides_are_remembered_but_never_across_types_or_worlds():
+    source = _source()
+    world = {"region": "eu-west-1", "account_id": "123456789012"}
+    first = source.resolve({"size": 3}, world)
+    assert source.resolve({"size": 3}, dict(world)) is first  # a suite's repeated count=10
+    assert source.resolve({"size": 3}, {**world, "region": "us-east-2"}).region == "us-east-2"
+    assert source.resolve({"ratio": 1}, world).ratio == 1.0
+    assert source.resolve({"size": 1}, world).size == 1
+    with pytest.raises(EventConfigError, match=r"size: expected int, got bool True"):
+        source.resolve({"size": True}, world)  # True == 1, but a cached size=1 must not answer
+    tags = ["a"]
+    assert source.resolve({"tags": tags}, world).tags == ["a"]  # unhashable: resolved each time
+    assert source.resolve({"tags": tags}, world) is not source.resolve({"tags": tags}, world)
+
+
 def test_ints_are_accepted_for_floats_and_times_in_three_forms():
     o = _source().resolve({"ratio": 2, "when": "2025-01-02T03:04:05Z"}, {})
     assert o.ratio == 2.0 and isinstance(o.ratio, float)

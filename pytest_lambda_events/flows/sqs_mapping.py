@@ -51,7 +51,6 @@ MAX_PATTERN_CHARS = 4_096
 RECEIVE_LIMIT = 10  # ReceiveMessage returns at most 10 messages per call (4.4)
 VISIBILITY_MARGIN_S = 30  # window + timeout + 30 s when they exceed the visibility timeout
 _ENVELOPE_BYTES = len('{"Records": []}')
-_RECEIPT_BYTES = aws.RECEIPT_HANDLE_BYTES
 _NOT_JSON: Any = object()
 
 
@@ -281,11 +280,8 @@ class EventSourceMapping:
 
     def _records(self, messages: list[Message]) -> list[dict[str, Any]]:
         """The messages as this receive delivers them (4.2): new receipt handles, the receive
-        count as of now. One draw of random bytes serves all the receipt handles (the same
-        bytes as a draw per message: 132 is a whole number of the generator's 32-bit words)."""
-        handles = aws.receipt_handles_from(
-            aws.random_bytes(self.harness.rng, _RECEIPT_BYTES * len(messages))
-        )
+        count as of now."""
+        handles = aws.receipt_handles(self.harness.rng, len(messages))
         arn, region = self.queue.arn, self.harness.region
         return [message.record(handle, arn, region)
                 for handle, message in zip(handles, messages, strict=True)]  # fmt: skip

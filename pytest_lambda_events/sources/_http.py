@@ -5,7 +5,6 @@ templates with path parameters, caller identities, and the payload format 2.0 ev
 from __future__ import annotations
 
 import binascii
-import functools
 import hashlib
 import json
 import re
@@ -18,7 +17,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import DOMAINS, FIRST_NAMES, LAST_NAMES, NOUNS, business_json_from
 from ..registry import Option, Options
-from ..timefmt import clf_of_ms
+from ..timefmt import TWO_DIGITS, clf_of_ms
 
 _T = TypeVar("_T")
 # Lambda's synchronous request payload limit: what a front door can pass on, whatever its own.
@@ -125,57 +124,19 @@ def spread(bits: int) -> int:
     return (bits & _MASK_128) * _SPREAD >> 128
 
 
-def _uuid_masks(count: int) -> tuple[int, int]:
-    """(keep, set) masks turning 36 * count random bytes into the bytes _UUID_TEXT maps onto
-    ``count`` version-4 UUIDs: each byte keeps 4 random bits (a hex digit), the variant's 2,
-    the dashes and the version digit are set."""
-    keep = fixed = 0
-    for at in range(36 * count):
-        i, shift = at % 36, 8 * at
-        if i in (8, 13, 18, 23):
-            fixed |= 16 << shift  # "-"
-        elif i == 14:
-            fixed |= 4 << shift  # version 4
-        elif i == 19:
-            keep |= 3 << shift
-            fixed |= 8 << shift  # variant 10xx: 8, 9, a or b
-        else:
-            keep |= 15 << shift
-    return keep, fixed
-
-
-_UUID_TEXT = bytes(b"0123456789abcdef-".ljust(256, b"0"))
-_UUID_KEEP4, _UUID_SET4 = _uuid_masks(4)
-
-
 def four_uuids(wide: int) -> str:
-    """Four version-4 UUIDs, concatenated, from the low 1,152 bits of ``wide`` (a ``spread``):
-    one bytes.translate instead of formatting each."""
-    return (wide & _UUID_KEEP4 | _UUID_SET4).to_bytes(144, "little").translate(_UUID_TEXT).decode()
+    """Four version-4 UUIDs, concatenated, from the low 1,152 bits of ``wide`` (a ``spread``)."""
+    return aws.uuid4_text(wide, 4)
 
 
 _VARIANT = "89ab"
-
-
-@functools.cache  # one immutable blob, made on first use
-def _noise() -> bytes:
-    return hashlib.shake_256(b"pytest-lambda-events/_http/noise").digest(_NOISE_SIZE)
-
-
-_NOISE_SIZE = 16_384
-
-
-@functools.cache  # the blob as base64 text (URL-safe or not): immutable, made on first use
-def _noise_text(url_safe: bool) -> str:
-    text = binascii.b2a_base64(_noise(), newline=False)
-    return (text.translate(aws.URL_SAFE) if url_safe else text).decode()
 
 
 def opaque_b64(bits: int, n: int, *, url_safe: bool = False) -> str:
     """Base64 text (URL-safe unpadded, or standard) of ``n`` bytes that look random, cut from
     the blob's text: two runs of whole 3-byte groups (their text is that of their bytes) and
     the remaining 0-2 bytes encoded on their own."""
-    text = _noise_text(url_safe)
+    text = aws.noise_text(url_safe)
     whole = n // 3
     half = whole // 2
     a, b = 4 * (bits & 0x3FF), 4 * (2731 + (bits >> 10 & 0x3FF))
@@ -193,7 +154,7 @@ def opaque(bits: int, n: int) -> bytes:
     """``n`` (at most 8,192) bytes that look random, for long blobs nobody decodes (signatures,
     session tokens): two slices of a fixed random blob at offsets from 24 of ``bits``. Drawing
     them from the event's pool would cost a hash per 64 bytes."""
-    noise, half = _noise(), n // 2
+    noise, half = aws.noise(), n // 2
     a, b = bits & 0xFFF, 8192 + (bits >> 12 & 0xFFF)
     return noise[a : a + half] + noise[b : b + n - half]
 
@@ -477,8 +438,25 @@ def apigw_id(ctx: BuildContext, bits: int | None = None) -> str:
     88 random ``bits`` (drawn here when not given)."""
     if bits is None:
         bits = ctx.getrandbits(88)
-    raw = (bits & _MASK_88).to_bytes(11, "little")
-    return aws.b64url(raw) + "="  # 11 bytes: 15 characters and one pad
+    raw = (bits & _MASK_88).to_bytes(11, "little")  # 11 bytes: 15 characters and one pad
+    return binascii.b2a_base64(raw, newline=False).translate(aws.URL_SAFE).decode()
+
+
+def clf(ms: int) -> str:
+    """``timefmt.clf_of_ms`` (``12/Mar/2020:19:03:58 +0000``, API Gateway's requestTime) from
+    a table of days: one call where that makes five, in every API Gateway event."""
+    day, of_day = divmod(ms, 86_400_000)
+    head = _CLF_DAYS.get(day)
+    if head is None:
+        if len(_CLF_DAYS) > 4096:  # a long run crosses many days; keep the table small
+            _CLF_DAYS.clear()
+        head = _CLF_DAYS[day] = clf_of_ms(day * 86_400_000)[:11]
+    hours, rest = divmod(of_day // 1000, 3600)
+    two = TWO_DIGITS
+    return f"{head}:{two[hours]}:{two[rest // 60]}:{two[rest % 60]} +0000"
+
+
+_CLF_DAYS: dict[int, str] = {}  # epoch day -> "12/Mar/2020"
 
 
 def trace_header(ctx: BuildContext, bits: int | None = None) -> str:
@@ -1257,7 +1235,7 @@ def payload_v2(
         "requestId": request_id,
         "routeKey": route_key,
         "stage": stage,
-        "time": clf_of_ms(ctx.time_ms),
+        "time": clf(ctx.time_ms),
         "timeEpoch": ctx.time_ms,
     }
     if authorizer is None:
@@ -1428,14 +1406,15 @@ def body_from(method: str, bits: int) -> str | None:
 def access_token_jwt(ctx: BuildContext, bits: int | None = None) -> str:
     """``token_claims(ctx, access_token=True)[1]`` without the claims dict nobody reads (an
     Authorization header's bearer token), from JWT_BITS random ``bits`` (drawn here when not
-    given)."""
+    given). It is in every default authorizer event: the helpers it would call are inlined."""
     if bits is None:
         bits = ctx.getrandbits(JWT_BITS)
-    b = bits & _MASK_161  # 128 spread over the ids (see spread), the times (33)
-    wide = spread(b)
+    parts = _JWT_PARTS or _jwt_parts()
+    # 128 spread over the ids (see spread), the times (33)
+    wide = (bits & _MASK_128) * _SPREAD >> 128
     u = four_uuids(wide)
     sub = u[:36]
-    b >>= 128
+    b = bits >> 128
     issued = ctx.time_ms // 1000 - 60 - (b & 0xFFFF) % 3000
     raw = (wide >> 1152 & _MASK_280).to_bytes(35, "little")  # the app client id, the pool's
     region = ctx.region
@@ -1447,14 +1426,28 @@ def access_token_jwt(ctx: BuildContext, bits: int | None = None) -> str:
         f'"token_use":"access","auth_time":{issued - (b >> 16 & 0x1FFFF) % 86400},'
         f'"iat":{issued},"exp":{issued + 3600},"jti":"{u[108:]}"}}'
     )
-    bits >>= 161  # the key id (8) and the signature's offsets (26)
+    b = bits >> 161  # the key id (8) and the signature's offsets (20) and last byte (8)
+    # the signature: opaque_b64(b >> 8, 256, url_safe=True), 85 groups and one byte
+    text, a, c = parts[1], 4 * (b >> 8 & 0x3FF), 4 * (2731 + (b >> 18 & 0x3FF))
+    encoded = binascii.b2a_base64(payload.encode(), newline=False).translate(aws.URL_SAFE)
     return (
-        f"{_jwt_headers()[bits & 255]}.{aws.b64url(payload.encode())}."
-        f"{opaque_b64(bits >> 8, 256, url_safe=True)}"
+        f"{parts[0][b & 255]}.{encoded.rstrip(b'=').decode()}."
+        f"{text[a : a + 168]}{text[c : c + 172]}{parts[2][b >> 28 & 255]}"
     )
 
 
-@functools.cache  # 256 immutable texts, made on first use
+# (the encoded JWT headers, the noise blob's URL-safe text, a last byte's two characters)
+_JWT_PARTS: tuple[tuple[str, ...], str, tuple[str, ...]] | None = None
+
+
+def _jwt_parts() -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """``_JWT_PARTS``, made on first use: immutable."""
+    global _JWT_PARTS
+    tails = tuple(aws.b64url(bytes((i,))) for i in range(256))
+    _JWT_PARTS = (_jwt_headers(), aws.noise_text(True), tails)
+    return _JWT_PARTS
+
+
 def _jwt_headers() -> tuple[str, ...]:
     """The encoded JWT headers of 256 signing keys (a user pool has a few: one per token is
     more than enough variety), so that a token encodes only its payload."""
@@ -1465,4 +1458,72 @@ def _jwt_headers() -> tuple[str, ...]:
 
 
 JWT_BITS = 195
-_MASK_161 = (1 << 161) - 1
+
+
+def default_body(headers: dict[str, str], method: str, bits: int) -> str | None:
+    """``body_from`` and, for a body, its Content-Length and Content-Type (lower-case) in
+    ``headers``."""
+    if method not in _BODY_METHODS:
+        return None
+    body = business_json_from(bits & _MASK_256)
+    headers["content-length"] = str(len(body.encode()))
+    headers["content-type"] = "application/json"
+    return body
+
+
+def default_payload_v2(
+    ctx: BuildContext,
+    method: str,
+    route_key: str,
+    raw_path: str,
+    stage: str,
+    api_id: str,
+    domain: str,
+    request_id: str,
+    account_id: str,
+    client: tuple[dict[str, str], str, str, str | None],
+    query: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None,
+    body: str | None,
+    parameters: dict[str, str] | None,
+) -> dict[str, Any]:
+    """``payload_v2`` of a request the caller wrote directly (HTTP API, function URL given no
+    options): ``client`` is (headers, address, User-Agent, Cookie header or None), ``query``
+    what ``drawn_query`` gave; a drawn body is JSON text, never base64."""
+    headers, address, agent, cookie = client
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": raw_path,
+        "rawQueryString": "&".join([f"{k}={v}" for k, v in query[1]]) if query else "",
+    }
+    if cookie is not None:
+        event["cookies"] = cookie.split("; ")
+    event["headers"] = headers
+    if query:
+        values = grouped(query[0])
+        event["queryStringParameters"] = {k: ",".join(v) for k, v in values.items()}
+    ms = ctx.time_ms
+    event["requestContext"] = {
+        "accountId": account_id,
+        "apiId": api_id,
+        "domainName": domain,
+        "domainPrefix": api_id,
+        "http": {
+            "method": method,
+            "path": raw_path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": address,
+            "userAgent": agent,
+        },
+        "requestId": request_id,
+        "routeKey": route_key,
+        "stage": stage,
+        "time": clf(ms),
+        "timeEpoch": ms,
+    }
+    if body is not None:
+        event["body"] = body
+    if parameters:
+        event["pathParameters"] = parameters
+    event["isBase64Encoded"] = False
+    return event

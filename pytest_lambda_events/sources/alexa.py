@@ -10,6 +10,7 @@ from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
 from ..timefmt import iso_z_of_ms
+from ._http import opaque_b64
 
 REQUEST_TYPES = ("LaunchRequest", "IntentRequest", "SessionEndedRequest")
 REASONS = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS")
@@ -51,16 +52,15 @@ _MASK_128 = (1 << 128) - 1
 _JWT_HEADER = aws.b64url(b'{"typ":"JWT","alg":"RS256","kid":"1"}')
 
 
-def api_access_token(
-    ctx: BuildContext, application_id: str, endpoint: str, signature: bytes
-) -> str:
-    """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour."""
+def api_access_token(ctx: BuildContext, application_id: str, endpoint: str, bits: int) -> str:
+    """A JWT shaped like Alexa's apiAccessToken: its subject is the skill, it lives an hour; its
+    256-byte RS256 signature is opaque text cut at offsets from 36 ``bits``."""
     issued = ctx.time_ms // 1000
     claims = (
         f'{{"aud":{_quote(endpoint)},"iss":"AlexaSkillKit","sub":{_quote(application_id)},'
         f'"exp":{issued + 3600},"iat":{issued},"nbf":{issued}}}'
     )  # compact JSON, written directly
-    return f"{_JWT_HEADER}.{aws.b64url(claims.encode())}.{aws.b64url(signature)}"
+    return f"{_JWT_HEADER}.{aws.b64url(claims.encode())}.{opaque_b64(bits, 256, url_safe=True)}"
 
 
 def _slot(ctx: BuildContext, app_id: str, name: str, slot_type: str, value: str | None) -> Any:
@@ -149,16 +149,18 @@ def _check(ctx: BuildContext, o: Options, kind: str) -> None:
 
 def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
     kind: str = o.request_type
-    _check(ctx, o, kind)
-    # one pool draw: a 128-bit key and 48 bits of choices; the ~550 random bytes of the ids and
-    # the token's signature come from SHAKE-256 of the key in one call (the pool would take
-    # nine blocks, the seeded Random its seeding)
-    b = ctx.getrandbits(176)
-    raw = hashlib.shake_256((b & _MASK_128).to_bytes(16, "little")).digest(48 + 240 + 256)
+    if not o.is_default:
+        _check(ctx, o, kind)
+    # one pool draw: a 128-bit key and 84 bits of choices and offsets; the ~350 random bytes of
+    # the ids come from SHAKE-256 of the key in one call (the pool would take several blocks,
+    # the seeded Random its seeding), the token's signature from the opaque noise
+    b = ctx.getrandbits(212)
+    raw = hashlib.shake_256((b & _MASK_128).to_bytes(16, "little")).digest(108 + 240)
     small = b >> 128
-    uuids = raw[:48]  # the skill, session and request ids
-    ids = raw[48:288].translate(_UPPER_DIGITS_TABLE).decode()  # the user and device ids
-    app_id = o.application_id or f"amzn1.ask.skill.{aws.uuid4_from(uuids)}"
+    # the skill, session and request ids
+    uuids = aws.uuid4_text(int.from_bytes(raw[:108], "little"), 3)
+    ids = raw[108:].translate(_UPPER_DIGITS_TABLE).decode()  # the user and device ids
+    app_id = o.application_id or f"amzn1.ask.skill.{uuids[:36]}"
     user_id = o.user_id or "amzn1.ask.account." + ids[:120]
     device_id = o.device_id or "amzn1.ask.device." + ids[120:]
     locale: str = o.locale or "en-US"
@@ -173,7 +175,7 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
     application = {"applicationId": app_id}
     session = {
         "new": new,
-        "sessionId": f"amzn1.echo-api.session.{aws.uuid4_from(uuids[16:])}",
+        "sessionId": f"amzn1.echo-api.session.{uuids[36:72]}",
         "application": dict(application),
         "attributes": attributes,
         "user": {"userId": user_id},
@@ -189,10 +191,10 @@ def build_alexa(ctx: BuildContext, o: Options) -> dict[str, Any]:
                 "user": {"userId": user_id},
                 "device": {"deviceId": device_id, "supportedInterfaces": interfaces},
                 "apiEndpoint": endpoint,
-                "apiAccessToken": api_access_token(ctx, app_id, endpoint, raw[288:]),
+                "apiAccessToken": api_access_token(ctx, app_id, endpoint, small >> 48),
             },
         },
-        "request": _request(ctx, o, kind, app_id, locale, aws.uuid4_from(uuids[32:]), small >> 9),
+        "request": _request(ctx, o, kind, app_id, locale, uuids[72:], small >> 9),
     }
 
 

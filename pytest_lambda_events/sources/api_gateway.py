@@ -9,7 +9,6 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf_of_ms
 from . import _http
 from ._http import Request, Route
 
@@ -30,7 +29,117 @@ _HTTP_DRAW = 448
 
 
 def build_rest(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        # one draw: the API's small choices (32), its id and the resource's (128), the
+        # route's (56), the request's (96), and 128 spread (see default_rest)
+        bits = ctx.getrandbits(440)
+        return default_rest(ctx, bits, _http.spread(bits >> 312), None)
     return rest_event(ctx, o)
+
+
+def default_rest(
+    ctx: BuildContext, bits: int, wide: int, authorization: str | None
+) -> dict[str, Any]:
+    """``rest_event`` given no options, written directly from 312 random ``bits`` and 1,424
+    spread ones, ``wide``: the trace id (96), the extended request id (88), the request id
+    (128), an item's UUID (128), a session cookie (128), what CloudFront adds (40, 128 and
+    432) and the body (256). With an ``authorization`` header, the request a REQUEST
+    authorizer sees: without a body (the caller may spend those bits)."""
+    method = _http.METHOD_BY_BYTE[bits & 255]
+    stage = STAGES[(bits >> 8 & 255) % len(STAGES)]
+    ids = (bits >> 32 & _MASK_128).to_bytes(16, "little").translate(_http.LOWER_DIGITS).decode()
+    api_id = ids[:10]
+    route = _http.random_route_from(method, bits >> 160, wide >> 312)
+    dice = bits >> 216
+    address, agent, headers, cookie = _http.client_from(dice, wide >> 440, named=True)
+    # (the names in sorted order, as REST APIs list them)
+    if authorization is not None:
+        headers["Authorization"] = authorization
+        body = None
+    else:
+        body = _http.body_from(method, wide >> 1168)
+    edge = bits >> 16 & 255 < 102  # 40% are edge-optimized: CloudFront in front
+    if edge:
+        forwarded = cloudfront_headers(headers, address, agent, wide >> 568)
+    if body is not None:
+        headers["Content-Length"] = str(len(body.encode()))
+        headers["Content-Type"] = "application/json"
+    if cookie is not None:
+        headers["Cookie"] = cookie
+    domain = f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
+    headers["Host"] = domain
+    headers["User-Agent"] = agent
+    if edge:
+        headers["Via"] = f"2.0 {wide >> 608 & _MASK_128:032x}.cloudfront.net (CloudFront)"
+        headers["X-Amz-Cf-Id"] = aws.chars_from(wide >> 736, 54) + "=="
+    headers["X-Amzn-Trace-Id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide & _MASK_96:024x}"
+    headers["X-Forwarded-For"] = forwarded if edge else address
+    headers["X-Forwarded-Port"] = "443"
+    headers["X-Forwarded-Proto"] = "https"
+    query = _http.drawn_query(method, dice)
+    grouped = _http.grouped(query[0]) if query else None
+    ms = ctx.time_ms
+    return {
+        "resource": route.template,
+        "path": route.path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": {k: v[-1] for k, v in grouped.items()} if grouped else None,
+        "multiValueQueryStringParameters": grouped,
+        "pathParameters": route.parameters or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": ids[10:],
+            "resourcePath": route.template,
+            "httpMethod": method,
+            "extendedRequestId": _http.apigw_id(ctx, wide >> 96),
+            "requestTime": _http.clf(ms),
+            "path": f"/{stage}{route.path}",
+            "accountId": ctx.account_id,
+            "protocol": "HTTP/1.1",
+            "stage": stage,
+            "domainPrefix": api_id,
+            "requestTimeEpoch": ms,
+            "requestId": _http.uuid_from(wide >> 184),
+            "identity": {
+                "cognitoIdentityPoolId": None,
+                "accountId": None,
+                "cognitoIdentityId": None,
+                "caller": None,
+                "sourceIp": address,
+                "principalOrgId": None,
+                "accessKey": None,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "userArn": None,
+                "userAgent": agent,
+                "user": None,
+            },
+            "domainName": domain,
+            "apiId": api_id,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def cloudfront_headers(headers: dict[str, str], address: str, agent: str, bits: int) -> str:
+    """Add the CloudFront-* headers of an edge-optimized API (from 40 random ``bits``); return
+    its X-Forwarded-For (the client, then the edge)."""
+    mobile = "iPhone" in agent or "Android" in agent
+    headers["CloudFront-Forwarded-Proto"] = "https"
+    headers["CloudFront-Is-Desktop-Viewer"] = "false" if mobile else "true"
+    headers["CloudFront-Is-Mobile-Viewer"] = "true" if mobile else "false"
+    headers["CloudFront-Is-SmartTV-Viewer"] = "false"
+    headers["CloudFront-Is-Tablet-Viewer"] = "false"
+    headers["CloudFront-Viewer-ASN"] = ASNS[(bits >> 24 & 255) % len(ASNS)]
+    headers["CloudFront-Viewer-Country"] = COUNTRIES[(bits >> 32 & 255) % len(COUNTRIES)]
+    net = CLOUDFRONT_NETS[(bits & 255) % len(CLOUDFRONT_NETS)]
+    return f"{address}, {net}.{bits >> 8 & 255}.{1 + (bits >> 16 & 255) % 254}"
+
+
+_MASK_128 = (1 << 128) - 1
 
 
 def rest_event(
@@ -75,7 +184,7 @@ def rest_event(
         "resourcePath": route.template,
         "httpMethod": method,
         "extendedRequestId": _http.apigw_id(ctx, bits >> 440),
-        "requestTime": clf_of_ms(ctx.time_ms),
+        "requestTime": _http.clf(ctx.time_ms),
         "path": route.path if custom else f"/{stage}{route.path}",
         "accountId": ctx.account_id,
         "protocol": "HTTP/1.1",
@@ -256,7 +365,71 @@ def _stage_variables(ctx: BuildContext, o: Options) -> dict[str, str]:
 
 
 def build_http(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        # one draw: the API's small choices (32), its id (80), the route's (56), the request's
+        # (96), and 128 spread (see default_http)
+        bits = ctx.getrandbits(392)
+        return default_http(ctx, bits, _http.spread(bits >> 264), None)
     return http_event(ctx, o)
+
+
+def default_http(
+    ctx: BuildContext, bits: int, wide: int, authorization: str | None
+) -> dict[str, Any]:
+    """``http_event`` given no options, written directly from 264 random ``bits`` and 696
+    spread ones, ``wide``: the trace id (96), the request id (88), an item's UUID (128), a
+    session cookie (128) and the body (256). With an ``authorization`` header, the request an
+    HTTP API authorizer sees: without a body (the caller may spend those bits)."""
+    method = _http.METHOD_BY_BYTE[bits & 255]
+    route = _http.random_route_from(method, bits >> 112, wide >> 184)
+    parameters: dict[str, str] | None = route.parameters
+    if route.template == "/{proxy+}":
+        if bits >> 8 & 1:
+            route_key = "ANY /{proxy+}"
+        else:
+            route_key, parameters = "$default", None
+    else:
+        route_key = f"{method} {route.template}"
+    if bits >> 16 & 255 < 154:  # 60%
+        stage, raw_path = "$default", route.path
+    else:
+        stage = STAGES[(bits >> 24 & 255) % len(STAGES)]
+        raw_path = f"/{stage}{route.path}"
+    api_id = (bits >> 32 & _MASK_80).to_bytes(10, "little").translate(_http.LOWER_DIGITS).decode()
+    domain = f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
+    dice = bits >> 168
+    address, agent, headers, cookie = _http.client_from(dice, wide >> 312)
+    # (the names in sorted order, as HTTP APIs list them)
+    if authorization is not None:
+        headers["authorization"] = authorization
+        body = None
+    else:
+        body = _http.default_body(headers, method, wide >> 440)
+    headers["host"] = domain
+    headers["user-agent"] = agent
+    headers["x-amzn-trace-id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide & _MASK_96:024x}"
+    headers["x-forwarded-for"] = address
+    headers["x-forwarded-port"] = "443"
+    headers["x-forwarded-proto"] = "https"
+    return _http.default_payload_v2(
+        ctx,
+        method,
+        route_key,
+        raw_path,
+        stage,
+        api_id,
+        domain,
+        _http.apigw_id(ctx, wide >> 96),
+        ctx.account_id,
+        (headers, address, agent, cookie),
+        _http.drawn_query(method, dice),
+        body,
+        parameters,
+    )
+
+
+_MASK_80 = (1 << 80) - 1
+_MASK_96 = (1 << 96) - 1
 
 
 def http_event(

@@ -11,7 +11,6 @@ from typing import Any
 from .. import aws
 from ..building import BuildContext
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf_of_ms
 from . import _http, api_gateway
 
 KINDS = ("token", "request", "v2")
@@ -41,13 +40,22 @@ _IDENTITY_SOURCE = re.compile(
 
 
 def build_authorizer(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    kind: str = o.kind or KINDS[ctx.getrandbits(8) % 3]  # (85 or 86 in 256 each)
+    if o.is_default:  # one draw for the kind and the whole event (see _default_rest)
+        bits = ctx.getrandbits(448)
+        kind = KINDS[(bits & 255) % 3]  # (85 or 86 in 256 each)
+        if kind == "token":
+            return _default_token(ctx, bits >> 8)
+        if kind == "request":
+            return _default_rest(ctx, None, bits >> 8)
+        return _default_v2(ctx, None, bits >> 8)
+    kind = o.kind or KINDS[ctx.getrandbits(8) % 3]
     _check_kind_options(ctx, o, kind)
-    token = _token(ctx, o.authorization_token)
+    given = o.authorization_token
+    if _REQUEST(o) == _NONE and not o.given("query") and kind != "token":
+        return _default_rest(ctx, given) if kind == "request" else _default_v2(ctx, given)
+    token = _token(ctx, given)
     if kind == "token":
         return _token_event(ctx, o, token)
-    if _REQUEST(o) == _NONE and not o.given("query"):
-        return _default_rest(ctx, token) if kind == "request" else _default_v2(ctx, token)
     if kind == "request":
         return _request_event(ctx, o, token)
     return _v2_event(ctx, o, token)
@@ -57,177 +65,53 @@ def build_authorizer(ctx: BuildContext, o: Options) -> dict[str, Any]:
 _REQUEST = attrgetter(*(name for name in _REQUEST_ONLY + _V2_ONLY + ("method", "path", "stage",
                       "api_id")))  # fmt: skip
 _NONE = (None,) * (len(_REQUEST_ONLY + _V2_ONLY) + 4)
-_MASK_88 = (1 << 88) - 1
-_MASK_96 = (1 << 96) - 1
 
 
-def _default_rest(ctx: BuildContext, given_token: str | None) -> dict[str, Any]:
-    """``_request_event`` given no request options: the same event, written directly."""
-    # one draw: the API's small choices (32), its id and the resource's (128), the route's
-    # (56), the request's (96) and 128 spread over the trace id (96), the extended request id
-    # (88), the request id (128), an item's UUID (128), a session cookie (128) and what
-    # CloudFront adds (40, 128 and 432), and the token's JWT_BITS: no refill of the pool
-    bits = ctx.getrandbits(440)
+def _default_rest(ctx: BuildContext, given_token: str | None, bits: int = -1) -> dict[str, Any]:
+    """``_request_event`` given no request options: the same kind of event, written directly
+    (api_gateway.default_rest, the token's JWT_BITS spread over the body's bits it leaves)."""
+    if bits < 0:  # (else the caller drew them with its own)
+        bits = ctx.getrandbits(440)
     wide = _http.spread(bits >> 312)
-    token = _token(ctx, given_token, wide >> 1168)
-    method = _http.METHOD_BY_BYTE[bits & 255]
-    stage = api_gateway.STAGES[(bits >> 8 & 255) % len(api_gateway.STAGES)]
-    ids = aws.chars_from(bits >> 32, 16, aws.LOWER_DIGITS)  # the API's id and the resource's
-    api_id = ids[:10]
-    route = _http.random_route_from(method, bits >> 160, wide >> 312)
-    dice = bits >> 216
-    address, agent, headers, cookie = _http.client_from(dice, wide >> 440, named=True)
-    headers["Authorization"] = token
-    edge = bits >> 16 & 255 < 102  # 40% are edge-optimized: CloudFront in front
-    if edge:
-        forwarded = _cloudfront(headers, address, agent, wide >> 568)
-    if cookie is not None:
-        headers["Cookie"] = cookie
-    domain = f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
-    headers["Host"] = domain
-    headers["User-Agent"] = agent
-    if edge:
-        headers["Via"] = f"2.0 {wide >> 608 & _MASK_128:032x}.cloudfront.net (CloudFront)"
-        headers["X-Amz-Cf-Id"] = aws.chars_from(wide >> 736, 54) + "=="
-    headers["X-Amzn-Trace-Id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide & _MASK_96:024x}"
-    headers["X-Forwarded-For"] = forwarded if edge else address
-    headers["X-Forwarded-Port"] = "443"
-    headers["X-Forwarded-Proto"] = "https"
-    query = _http.drawn_query(method, dice)
-    grouped = _http.grouped(query[0]) if query else None
-    return {
+    if given_token is None:
+        token = f"Bearer {_http.access_token_jwt(ctx, wide >> 1168)}"
+    else:
+        token = _token(ctx, given_token)
+    proxy = api_gateway.default_rest(ctx, bits, wide, token)
+    context = proxy["requestContext"]
+    event = {
         "type": "REQUEST",
-        "methodArn": execute_api_arn(ctx, api_id, stage, method, route.path),
-        "resource": route.template,
-        "path": route.path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": {k: v[-1] for k, v in grouped.items()} if grouped else None,
-        "multiValueQueryStringParameters": grouped,
-        "pathParameters": route.parameters or None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourceId": ids[10:],
-            "resourcePath": route.template,
-            "httpMethod": method,
-            "extendedRequestId": _http.apigw_id(ctx, wide >> 96),
-            "requestTime": clf_of_ms(ctx.time_ms),
-            "path": f"/{stage}{route.path}",
-            "accountId": ctx.account_id,
-            "protocol": "HTTP/1.1",
-            "stage": stage,
-            "domainPrefix": api_id,
-            "requestTimeEpoch": ctx.time_ms,
-            "requestId": _http.uuid_from(wide >> 184),
-            "identity": {
-                "cognitoIdentityPoolId": None,
-                "accountId": None,
-                "cognitoIdentityId": None,
-                "caller": None,
-                "sourceIp": address,
-                "principalOrgId": None,
-                "accessKey": None,
-                "cognitoAuthenticationType": None,
-                "cognitoAuthenticationProvider": None,
-                "userArn": None,
-                "userAgent": agent,
-                "user": None,
-            },
-            "domainName": domain,
-            "apiId": api_id,
-        },
+        "methodArn": f"arn:{ctx.partition}:execute-api:{ctx.region}:{ctx.account_id}:"
+        f"{context['apiId']}/{context['stage']}/{proxy['httpMethod']}/{proxy['path'][1:]}",
     }
+    del proxy["body"], proxy["isBase64Encoded"]
+    event.update(proxy)
+    return event
 
 
-def _cloudfront(headers: dict[str, str], address: str, agent: str, bits: int) -> str:
-    """Add the CloudFront-* headers of an edge-optimized API (from 40 random ``bits``); return
-    its X-Forwarded-For (the client, then the edge)."""
-    mobile = "iPhone" in agent or "Android" in agent
-    headers["CloudFront-Forwarded-Proto"] = "https"
-    headers["CloudFront-Is-Desktop-Viewer"] = "false" if mobile else "true"
-    headers["CloudFront-Is-Mobile-Viewer"] = "true" if mobile else "false"
-    headers["CloudFront-Is-SmartTV-Viewer"] = "false"
-    headers["CloudFront-Is-Tablet-Viewer"] = "false"
-    headers["CloudFront-Viewer-ASN"] = api_gateway.ASNS[(bits >> 24 & 255) % len(api_gateway.ASNS)]
-    headers["CloudFront-Viewer-Country"] = api_gateway.COUNTRIES[
-        (bits >> 32 & 255) % len(api_gateway.COUNTRIES)
-    ]
-    net = api_gateway.CLOUDFRONT_NETS[(bits & 255) % len(api_gateway.CLOUDFRONT_NETS)]
-    return f"{address}, {net}.{bits >> 8 & 255}.{1 + (bits >> 16 & 255) % 254}"
-
-
-# (as api_gateway's edge-optimized REST APIs)
-_MASK_128 = (1 << 128) - 1
-
-
-def _default_v2(ctx: BuildContext, given_token: str | None) -> dict[str, Any]:
-    """``_v2_event`` given no request options: the same event, written directly."""
-    # one draw: the API's small choices (32), its id (80), the route's (56), the request's
-    # (96) and 128 spread over the trace id (96), the request id (88), an item's UUID (128)
-    # and a session cookie (128), and the token's JWT_BITS: no refill of the pool
-    bits = ctx.getrandbits(392)
+def _default_v2(ctx: BuildContext, given_token: str | None, bits: int = -1) -> dict[str, Any]:
+    """``_v2_event`` given no request options: the same kind of event, written directly
+    (api_gateway.default_http, the token's JWT_BITS spread over the body's bits it leaves)."""
+    if bits < 0:  # (else the caller drew them with its own)
+        bits = ctx.getrandbits(392)
     wide = _http.spread(bits >> 264)
-    token = _token(ctx, given_token, wide >> 440)
-    method = _http.METHOD_BY_BYTE[bits & 255]
-    route = _http.random_route_from(method, bits >> 112, wide >> 184)
-    if route.template == "/{proxy+}":
-        route_key = "ANY /{proxy+}" if bits >> 8 & 1 else "$default"
+    if given_token is None:
+        token = f"Bearer {_http.access_token_jwt(ctx, wide >> 440)}"
     else:
-        route_key = f"{method} {route.template}"
-    if bits >> 16 & 255 < 154:  # 60%
-        stage = "$default"
-        raw_path = route.path
-    else:
-        stage = api_gateway.STAGES[(bits >> 24 & 255) % len(api_gateway.STAGES)]
-        raw_path = f"/{stage}{route.path}"
-    api_id = aws.chars_from(bits >> 32, 10, aws.LOWER_DIGITS)
-    domain = f"{api_id}.execute-api.{ctx.region}.{_http.dns_suffix(ctx.partition)}"
-    dice = bits >> 168
-    address, agent, headers, cookie = _http.client_from(dice, wide >> 312)
-    headers["authorization"] = token
-    headers["host"] = domain
-    headers["user-agent"] = agent
-    headers["x-amzn-trace-id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide & _MASK_96:024x}"
-    headers["x-forwarded-for"] = address
-    headers["x-forwarded-port"] = "443"
-    headers["x-forwarded-proto"] = "https"
-    query = _http.drawn_query(method, dice)
+        token = _token(ctx, given_token)
+    proxy = api_gateway.default_http(ctx, bits, wide, token)
+    context = proxy["requestContext"]
+    stage, http = context["stage"], context["http"]
+    path = http["path"] if stage == "$default" else http["path"][len(stage) + 1 :]
     event: dict[str, Any] = {
         "version": "2.0",
         "type": "REQUEST",
-        "routeArn": execute_api_arn(ctx, api_id, stage, method, route.path),
+        "routeArn": f"arn:{ctx.partition}:execute-api:{ctx.region}:{ctx.account_id}:"
+        f"{context['apiId']}/{stage}/{http['method']}/{path[1:]}",
         "identitySource": [token],
-        "routeKey": route_key,
-        "rawPath": raw_path,
-        "rawQueryString": "&".join([f"{k}={v}" for k, v in query[1]]) if query else "",
     }
-    if cookie is not None:
-        event["cookies"] = cookie.split("; ")
-    event["headers"] = headers
-    if query:
-        grouped = _http.grouped(query[0])
-        event["queryStringParameters"] = {k: ",".join(v) for k, v in grouped.items()}
-    event["requestContext"] = {
-        "accountId": ctx.account_id,
-        "apiId": api_id,
-        "domainName": domain,
-        "domainPrefix": api_id,
-        "http": {
-            "method": method,
-            "path": raw_path,
-            "protocol": "HTTP/1.1",
-            "sourceIp": address,
-            "userAgent": agent,
-        },
-        "requestId": _http.apigw_id(ctx, wide >> 96),
-        "routeKey": route_key,
-        "stage": stage,
-        "time": clf_of_ms(ctx.time_ms),
-        "timeEpoch": ctx.time_ms,
-    }
-    if route_key != "$default" and route.parameters:
-        event["pathParameters"] = route.parameters
+    del proxy["version"], proxy["isBase64Encoded"]
+    event.update(proxy)
     return event
 
 
@@ -242,17 +126,36 @@ def _check_kind_options(ctx: BuildContext, o: Options, kind: str) -> None:
             ctx.fail(name, f"kind={kind!r} events do not carry it; use kind={allowed}")
 
 
-def _token(ctx: BuildContext, given: str | None, bits: int | None = None) -> str:
-    """The Authorization header: given, or a user pool's access token (from JWT_BITS ``bits``
-    when the caller drew them)."""
+def _token(ctx: BuildContext, given: str | None) -> str:
+    """The Authorization header: given, or a user pool's access token."""
     if given is None:
-        return f"Bearer {_http.access_token_jwt(ctx, bits)}"
+        return f"Bearer {_http.access_token_jwt(ctx)}"
     if not _TOKEN_PATTERN.match(given):
         ctx.fail(
             "authorization_token",
             f"{given[:40]!r}: a header value of 1 to 8,192 printable ASCII characters",
         )
     return given
+
+
+def _default_token(ctx: BuildContext, bits: int) -> dict[str, Any]:
+    """``_token_event`` given no options, from the caller's draw: the method (8), the stage (8),
+    the route's bits (56) and 128 spread over the API id (80), an item's UUID (128) and the
+    token's JWT_BITS."""
+    method = _http.METHOD_BY_BYTE[bits & 255]
+    stage = api_gateway.STAGES[(bits >> 8 & 255) % len(api_gateway.STAGES)]
+    wide = _http.spread(bits >> 72)
+    path = _http.random_path_from(method, bits >> 16, wide >> 80)
+    api_id = (wide & _MASK_80).to_bytes(10, "little").translate(_http.LOWER_DIGITS).decode()
+    return {
+        "type": "TOKEN",
+        "authorizationToken": f"Bearer {_http.access_token_jwt(ctx, wide >> 208)}",
+        "methodArn": f"arn:{ctx.partition}:execute-api:{ctx.region}:{ctx.account_id}:"
+        f"{api_id}/{stage}/{method}/{path[1:]}",
+    }
+
+
+_MASK_80 = (1 << 80) - 1
 
 
 def _token_event(ctx: BuildContext, o: Options, token: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, WORDS
 from ..registry import EventSource, Option, Options
-from ..timefmt import clf_of_ms, epoch_ms
+from ..timefmt import epoch_ms
 from . import _http
 
 EVENT_TYPES = ("CONNECT", "MESSAGE", "DISCONNECT")
@@ -39,7 +39,17 @@ _MASK_128 = (1 << 128) - 1
 _MASK_96 = (1 << 96) - 1
 
 
+def _disconnect_headers(domain: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What API Gateway hands $disconnect: the host and three empty headers (captures)."""
+    return (
+        {"Host": domain, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""},
+        {"Host": [domain], "x-api-key": [""], "X-Forwarded-For": [""], "x-restapi": [""]},
+    )
+
+
 def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        return _default_websocket(ctx)
     # one draw: the connection's small choices (64 bits), the event type (8), the API id (80),
     # the connection, request and message ids (272), a message's words (48)
     bits = ctx.getrandbits(472)
@@ -74,14 +84,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
         agent = o.user_agent or _http.USER_AGENTS[(bits >> 40 & 255) % len(_http.USER_AGENTS)][0]
     if kind == "DISCONNECT":
         code, reason = _close(ctx, o, bits >> 48)
-        # what API Gateway hands $disconnect: the host and three empty headers (captures)
-        event["headers"] = {"Host": domain, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
-        event["multiValueHeaders"] = {
-            "Host": [domain],
-            "x-api-key": [""],
-            "X-Forwarded-For": [""],
-            "x-restapi": [""],
-        }
+        event["headers"], event["multiValueHeaders"] = _disconnect_headers(domain)
         context = {"routeKey": "$disconnect", "disconnectStatusCode": code, "eventType": kind}
     body: str | None = None
     encoded = False
@@ -89,7 +92,7 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
         route_key, body, encoded = _message(ctx, o, now_ms, bits >> 48 & 0xFFFF, bits >> 424)
         context = {"routeKey": route_key, "messageId": f"{ids[30:45]}=", "eventType": "MESSAGE"}
     context["extendedRequestId"] = request_id
-    context["requestTime"] = clf_of_ms(ctx.time_ms)
+    context["requestTime"] = _http.clf(ctx.time_ms)
     context["messageDirection"] = "IN"
     if kind == "DISCONNECT":
         context["disconnectReason"] = reason
@@ -108,6 +111,108 @@ def build_websocket(ctx: BuildContext, o: Options) -> dict[str, Any]:
         event["body"] = body
     event["isBase64Encoded"] = encoded
     return event
+
+
+def _default_websocket(ctx: BuildContext) -> dict[str, Any]:
+    """``build_websocket`` given no options: the same kind of event, written directly."""
+    # one draw of 296 bits, within the pool's first block: the event type (8), the stage (8),
+    # the connection's age (32), the agent (8) or the handshake's choices (24), the message's or
+    # the close's (24), the client address (32) and the message's words (48) or the handshake's
+    # request bits (96), and 128 spread over the ids (272), the API id (80), the trace id (96),
+    # the WebSocket key (128), a connect token (128) and a session cookie (128)
+    bits = ctx.getrandbits(296)
+    wide = _http.spread(bits >> 168)
+    kind = _KIND_BY_BYTE[bits & 255]
+    api_id = (wide >> 272 & _MASK_80).to_bytes(10, "little").translate(_LOWER_DIGITS).decode()
+    domain = (
+        f"{api_id}.execute-api.{ctx.region}.{_http.DNS_SUFFIX.get(ctx.partition, 'amazonaws.com')}"
+    )
+    now_ms = ctx.time_ms
+    ids = aws.b64url((wide & _MASK_272).to_bytes(34, "little"))
+    request_id = f"{ids[15:30]}="
+    event: dict[str, Any] = {}
+    if kind == "CONNECT":
+        address, agent = _default_connect(ctx, event, domain, bits >> 48, wide)
+        context: dict[str, Any] = {"routeKey": "$connect", "eventType": "CONNECT"}
+        connected_ms = now_ms - 2 - (bits >> 16 & 255) % 15
+    else:
+        address = aws.ipv4_from_bits(bits >> 80)
+        agent = _http.USER_AGENTS[(bits >> 48 & 255) % len(_http.USER_AGENTS)][0]
+        connected_ms = now_ms - (bits >> 24 & 0x3FFFFF) % 1_800_000
+        if kind == "MESSAGE":
+            route_key, body = _default_message(now_ms, bits >> 56, bits >> 112)
+            context = {"routeKey": route_key, "messageId": f"{ids[30:45]}=", "eventType": kind}
+        else:
+            code, reason = _CLOSES[(bits >> 56 & 255) % len(_CLOSES)]
+            event["headers"], event["multiValueHeaders"] = _disconnect_headers(domain)
+            context = {"routeKey": "$disconnect", "disconnectStatusCode": code, "eventType": kind}
+    context["extendedRequestId"] = request_id
+    context["requestTime"] = _http.clf(now_ms)
+    context["messageDirection"] = "IN"
+    if kind == "DISCONNECT":
+        context["disconnectReason"] = reason
+    context["stage"] = STAGES[(bits >> 8 & 255) % len(STAGES)]
+    context["connectedAt"] = connected_ms
+    context["requestTimeEpoch"] = now_ms
+    context["identity"] = {"userAgent": agent, "sourceIp": address}
+    context["requestId"] = request_id
+    context["domainName"] = domain
+    context["connectionId"] = f"{ids[:15]}="
+    context["apiId"] = api_id
+    event["requestContext"] = context
+    if kind == "MESSAGE":
+        event["body"] = body
+    event["isBase64Encoded"] = False
+    return event
+
+
+def _default_connect(
+    ctx: BuildContext, event: dict[str, Any], domain: str, bits: int, wide: int
+) -> tuple[str, str]:
+    """``_connect`` given no options, from 24 bits of choices then the request's 96 and the
+    spread ``wide`` bits: its headers and query string in ``event``; (address, User-Agent)."""
+    dice = bits >> 24
+    address, agent, headers, cookie = _http.client_from(dice, wide >> 704, named=True)
+    del headers["Accept"]  # a WebSocket handshake sends none
+    if cookie is not None:
+        headers["Cookie"] = cookie
+    headers["Host"] = domain  # (in sorted order, as API Gateway lists them)
+    if agent.startswith("Mozilla/"):
+        headers["Origin"] = f"https://{_ORIGINS[(bits >> 16 & 255) % len(_ORIGINS)]}.example.com"
+    headers["Sec-WebSocket-Extensions"] = "permessage-deflate; client_max_window_bits"
+    headers["Sec-WebSocket-Key"] = _http.b64((wide >> 448 & _MASK_128).to_bytes(16, "little"))
+    headers["Sec-WebSocket-Version"] = "13"
+    headers["User-Agent"] = agent
+    headers["X-Amzn-Trace-Id"] = f"Root=1-{ctx.time_ms // 1000:08x}-{wide >> 352 & _MASK_96:024x}"
+    headers["X-Forwarded-For"] = address
+    headers["X-Forwarded-Port"] = "443"
+    headers["X-Forwarded-Proto"] = "https"
+    event["headers"] = headers
+    event["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+    if bits & 255 < 77:  # 30%: a token on the connect URL
+        query = ("token", f"{wide >> 576 & _MASK_128:032x}")
+    elif bits & 255 < 128:  # 20%: a room
+        query = ("room", NOUNS[(bits >> 8 & 255) % len(NOUNS)])
+    else:
+        return address, agent
+    event["queryStringParameters"] = {query[0]: query[1]}
+    event["multiValueQueryStringParameters"] = {query[0]: [query[1]]}
+    return address, agent
+
+
+def _default_message(now_ms: int, bits: int, words: int) -> tuple[str, str]:
+    """``_message`` given no options, from 20 random ``bits`` and 48 for the words: (routeKey,
+    body)."""
+    sent = now_ms - (bits >> 12 & 255) % 50
+    if bits & 15 < 11:  # 11 in 16 messages name an action
+        action = _ACTIONS[(bits >> 4 & 255) % len(_ACTIONS)]
+        body = f'{{"action":"{action}","message":"{_sentence(words)}","sentAt":{sent}}}'
+        return action, body
+    return "$default", f'{{"message":"{_sentence(words)}","sentAt":{sent}}}'
+
+
+_MASK_80 = (1 << 80) - 1
+_LOWER_DIGITS = _http.LOWER_DIGITS
 
 
 # Each option belongs to the event types that carry its field.

@@ -11,7 +11,7 @@ from typing import Any
 from ..building import BuildContext
 from ..content import NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_offset_of_ms, iso_of_ms
+from ..timefmt import TWO_DIGITS, iso_of_ms
 
 # A build draws its bits in one call (pool calls and ``ctx.rng``'s seeding cost more than the
 # rest of the build); the byte offsets in that draw:
@@ -19,6 +19,7 @@ _B_KIND, _B_COINS, _B_ROW, _B_EVALUATIONS, _B_RESOURCE, _B_NOUN, _B_PREVIOUS = 0
 _B_OFFSETS = 18  # one byte per state change: its query delay or its child alarm's lead
 _B_POINTS = 20  # per state change 15 bytes: 5 datapoints of a 2-byte value and a count
 _DRAW = 50
+_COUNTS = tuple(f"{1 + b * 50 // 256}.0" for b in range(256))  # a byte -> a sampleCount
 
 STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
 KINDS = ("metric", "math", "composite")
@@ -53,14 +54,22 @@ def _iso_s(seconds: int) -> str:
     return iso_of_ms(seconds * 1000)[:19]
 
 
+def _isos(newest: int, period: int, n: int) -> list[str]:
+    """``_iso_s`` of ``n`` datapoints, the newest first, ``period`` seconds apart."""
+    day, first = divmod(newest, 86_400)
+    last = first - (n - 1) * period
+    if last < 0:  # across midnight
+        return [_iso_s(newest - i * period) for i in range(n)]
+    date, two = iso_of_ms(day * 86_400_000)[:10], TWO_DIGITS  # one day: its date once
+    return [
+        f"{date}T{two[s // 3600]}:{two[s // 60 % 60]}:{two[s % 60]}"
+        for s in range(first, last - 1, -period)
+    ]
+
+
 def _iso_ms_offset(ms: int) -> str:
     """``2024-02-17T11:53:08.431+0000`` of epoch ``ms``."""
     return iso_of_ms(ms) + "+0000"
-
-
-def _label(iso: str) -> str:
-    """``dd/mm/yy HH:MM:SS`` (the reason text's datapoint times) cut from an ISO 8601 time."""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[2:4]} {iso[11:19]}"
 
 
 def _num(x: float) -> str:
@@ -90,56 +99,84 @@ class _Metric:
         """The ``reason`` text and ``reasonData`` JSON of one state change."""
         at = change["at"]
         query_ms: int = change["timestamp"] - 3 - raw[_B_OFFSETS + at] * 20 // 256
-        period = self.period
+        period, n = self.period, self.evaluations
         # the newest complete period ends one period before the query; datapoints fall on whole
         # seconds, so one ISO text per datapoint gives both of its formats
         newest = (query_ms // 1000 // period - 2) * period
-        isos = [_iso_s(newest - i * period) for i in range(self.evaluations)]
-        stamps = [iso + ".000+0000" for iso in isos]
+        query = iso_of_ms(query_ms)
+        day, first = divmod(newest, 86_400)
+        last = first - (n - 1) * period
+        if last >= 0 and day == query_ms // 86_400_000:  # the query's day: its date text
+            date, two = query[:10], TWO_DIGITS
+            isos = [
+                f"{date}T{two[s // 3600]}:{two[s // 60 % 60]}:{two[s % 60]}"
+                for s in range(first, last - 1, -period)
+            ]
+        else:
+            isos = _isos(newest, period, n)
         # reasonData is compact JSON, written directly (every value is a finite number or a
         # text without characters to escape)
         head = (
-            f'{{"version":"1.0","queryDate":"{_iso_ms_offset(query_ms)}",'
-            f'"startDate":"{stamps[-1]}",'
-            f'"statistic":"{self.statistic}","period":{self.period},'
+            f'{{"version":"1.0","queryDate":"{query}+0000",'
+            f'"startDate":"{isos[-1]}.000+0000",'
+            f'"statistic":"{self.statistic}","period":{period},'
         )
-        threshold = _num(self.threshold)
+        threshold = repr(self.threshold)
         if change["value"] == "INSUFFICIENT_DATA":
-            evaluated = ",".join([f'{{"timestamp":"{t}"}}' for t in stamps])
-            n = self.evaluations
+            evaluated = ",".join([f'{{"timestamp":"{t}.000+0000"}}' for t in isos])
             text = f"Insufficient Data: {n} datapoint{' was' if n == 1 else 's were'} unknown."
             return text, (
                 f'{head}"recentDatapoints":[],"threshold":{threshold},'
                 f'"evaluatedDatapoints":[{evaluated}]}}'
             )
         breaching = change["value"] == "ALARM"
-        first = _B_POINTS + 15 * at
-        points_at = range(first, first + 3 * len(stamps), 3)
-        # each value's text once (a float's repr costs more than the rest of its datapoint)
-        values = [repr(self._value(raw, i, breaching)) for i in points_at]
-        evaluated = ",".join([
-            f'{{"timestamp":"{t}","sampleCount":{1 + raw[i + 2] * 50 // 256}.0,"value":{v}}}'
-            for t, v, i in zip(stamps, values, points_at, strict=True)
-        ])  # fmt: skip
+        # each datapoint's value, its reasonData item and its place in the reason text, in one
+        # loop. A value is a whole number of tenths from 16 random bits, written as
+        # integers (round(x, 1) and a float's repr cost more than the rest of the datapoint).
+        if breaching:
+            scale, offset = self.threshold * 1.5, self.threshold * 1.05 + 1
+        else:
+            scale, offset = min(self.typical, self.threshold), 0.0
+        scale, offset = scale * 10 / 65536, offset * 10 + 0.5  # in tenths, rounded to nearest
+        i = _B_POINTS + 15 * at
+        if n == 1:  # half the metric alarms: one datapoint, no lists to join
+            iso = isos[0]
+            tenths = int((raw[i] << 8 | raw[i + 1]) * scale + offset)
+            v = f"{tenths // 10}.{tenths % 10}"
+            data = (
+                f'{head}"recentDatapoints":[{v}],"threshold":{threshold},"evaluatedDatapoints":'
+                f'[{{"timestamp":"{iso}.000+0000","sampleCount":{_COUNTS[raw[i + 2]]},'
+                f'"value":{v}}}]}}'
+            )
+            return (
+                f"Threshold Crossed: 1 out of the last 1 datapoints [{v} ({iso[8:10]}/"
+                f"{iso[5:7]}/{iso[2:4]} {iso[11:19]})] was {'' if breaching else 'not '}greater "
+                f"than the threshold ({threshold}) (minimum 1 datapoint for "
+                f"{change['previous']} -> {change['value']} transition).",
+                data,
+            )
+        values, items, points = [], [], []
+        for iso in isos:
+            tenths = int((raw[i] << 8 | raw[i + 1]) * scale + offset)
+            v = f"{tenths // 10}.{tenths % 10}"
+            values.append(v)
+            items.append(
+                f'{{"timestamp":"{iso}.000+0000","sampleCount":{_COUNTS[raw[i + 2]]},"value":{v}}}'
+            )
+            points.append(f"{v} ({iso[8:10]}/{iso[5:7]}/{iso[2:4]} {iso[11:19]})")
+            i += 3
+        values.reverse()
         data = (
-            f'{head}"recentDatapoints":[{",".join(values[::-1])}],'
-            f'"threshold":{threshold},"evaluatedDatapoints":[{evaluated}]}}'
+            f'{head}"recentDatapoints":[{",".join(values)}],'
+            f'"threshold":{threshold},"evaluatedDatapoints":[{",".join(items)}]}}'
         )
-        points = ", ".join([f"{v} ({_label(iso)})" for iso, v in zip(isos, values, strict=True)])
-        n = self.evaluations
         text = (
-            f"Threshold Crossed: {n} out of the last {n} datapoints [{points}] was "
+            f"Threshold Crossed: {n} out of the last {n} datapoints [{', '.join(points)}] was "
             f"{'' if breaching else 'not '}greater than the threshold ({threshold}) "
             f"(minimum {n} datapoint{'' if n == 1 else 's'} for {change['previous']} -> "
             f"{change['value']} transition)."
         )
         return text, data
-
-    def _value(self, raw: bytes, i: int, breaching: bool) -> float:
-        r = (raw[i] << 8 | raw[i + 1]) / 65536
-        if breaching:
-            return round(self.threshold * (1.05 + r * 1.5) + 1, 1)
-        return round(min(self.typical, self.threshold) * r, 1)
 
     def entries(self, math: bool) -> list[dict[str, Any]]:
         """``configuration.metrics``: the metric, or an error rate over it and a count."""
@@ -177,7 +214,7 @@ def _dimension_value(dimension: str, raw: bytes) -> str:
 def _composite_reason(raw: bytes, change: dict[str, Any], child_arn: str) -> tuple[str, str]:
     """A composite alarm's reason: the child alarm whose change triggered the rule."""
     child_ms: int = change["timestamp"] - raw[_B_OFFSETS + change["at"]] * 120 // 256 * 1000
-    iso = _iso_ms_offset(child_ms)
+    iso = iso_of_ms(child_ms) + "+0000"
     weekday = (child_ms // 86_400_000 + 3) % 7  # 1970-01-01 was a Thursday
     when = (
         f"{_WEEKDAYS[weekday]} {iso[8:10]} {_MONTHS[int(iso[5:7]) - 1]}, {iso[:4]} {iso[11:19]} UTC"
@@ -255,7 +292,9 @@ def _state_dict(value: str, reason: str, data: str, at: str) -> dict[str, Any]:
 
 def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An alarm state change: the new state, the one before it, and the alarm's configuration."""
-    raw = ctx.randbytes(_DRAW)
+    raw = ctx.getrandbits(8 * _DRAW).to_bytes(_DRAW, "little")  # ctx.randbytes, one call less
+    if o.is_default:
+        return _default_event(ctx, o, raw)
     kind: str = o.kind or _default_kind(raw, o)
     composite = kind == "composite"
     _check(ctx, o, composite)
@@ -280,7 +319,7 @@ def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
     description = o.alarm_description if o.given("alarm_description") else default
     if description is not None:  # absent when the alarm has no description
         configuration = {"description": description, **configuration}
-    now = iso_ms_offset_of_ms(ctx.time_ms)  # the event's time is the new state's timestamp
+    now = iso_of_ms(ctx.time_ms) + "+0000"  # the event's time is the new state's timestamp
     new_state = _state_dict(state, *reasons[0], now)
     old_state = _state_dict(previous, *reasons[1], _iso_ms_offset(prev_ms))
     if o.actions_suppressed_by is not None:
@@ -299,6 +338,57 @@ def build_cloudwatch_alarm(ctx: BuildContext, o: Options) -> dict[str, Any]:
             "configuration": configuration,
         },
     }
+
+
+_DEFAULT_KINDS = ("metric", "metric", "math", "composite")
+# a drawn new state -> the previous states it can follow (the first far more often)
+_PREVIOUS = {"ALARM": ("OK", "INSUFFICIENT_DATA"), "OK": ("ALARM", "INSUFFICIENT_DATA")}
+
+
+def _default_event(ctx: BuildContext, o: Options, raw: bytes) -> dict[str, Any]:
+    """``build_cloudwatch_alarm`` for the default options (``o``: all unset), without the
+    checks and choices overrides need: the same event."""
+    kind = _DEFAULT_KINDS[raw[_B_KIND] & 3]
+    coins = raw[_B_COINS]
+    state = "ALARM" if coins & 15 < 10 else "OK"
+    previous = _PREVIOUS[state][0 if coins >> 4 < 14 else 1]
+    now_ms = ctx.time_ms
+    prev_ms = (
+        now_ms - 60_000 - (int.from_bytes(raw[_B_PREVIOUS : _B_PREVIOUS + 4]) * 172_800_000 >> 32)
+    )
+    new = {"value": state, "previous": previous, "timestamp": now_ms, "at": 0}
+    old = {"value": previous, "previous": state, "timestamp": prev_ms, "at": 1}
+    arn = f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:"
+    configuration: dict[str, Any]
+    if kind == "composite":
+        name = f"{NOUNS[raw[_B_NOUN] * len(NOUNS) >> 8]}-service-health"
+        configuration = {"description": f"{name}: errors or latency of the service",
+                         "alarmRule": f"ALARM({name}-errors) OR ALARM({name}-latency)"}  # fmt: skip
+        child = f"{arn}{name}-errors"  # the rule's first child alarm
+        new_reason, old_reason = (
+            _composite_reason(raw, new, child),
+            _composite_reason(raw, old, child),
+        )
+    else:
+        metric = _Metric(ctx, o, raw)
+        name = f"{metric.resource}-{metric.name.lower()}-high"
+        configuration = {"description": metric.description(),
+                         "metrics": metric.entries(kind == "math")}  # fmt: skip
+        new_reason, old_reason = metric.reason(raw, new), metric.reason(raw, old)
+    now = iso_of_ms(now_ms) + "+0000"  # the event's time is the new state's timestamp
+    return {
+        "source": "aws.cloudwatch", "alarmArn": arn + name, "accountId": ctx.account_id,
+        "time": now, "region": ctx.region,
+        "alarmData": {
+            "alarmName": name,
+            "state": {"value": state, "reason": new_reason[0], "reasonData": new_reason[1],
+                      "timestamp": now},
+            "previousState": {"value": previous, "reason": old_reason[0],
+                              "reasonData": old_reason[1],
+                              "timestamp": iso_of_ms(prev_ms) + "+0000"},
+            "configuration": configuration,
+        },
+    }  # fmt: skip
 
 
 def _composite_configuration(

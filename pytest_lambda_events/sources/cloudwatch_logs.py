@@ -266,8 +266,42 @@ def _data_payload(ctx: BuildContext, o: Options) -> str:
     )
 
 
+_b2a = binascii.b2a_base64
+_crc32 = zlib.crc32
+
+
+def _default_event(ctx: BuildContext) -> dict[str, Any]:
+    """``_data_payload`` and ``_encode`` for the default options in one function: the same
+    event (one log event, a request's START), without the helper calls and option checks."""
+    b = ctx.getrandbits(384)  # as _data_payload draws and slices it
+    h = b.to_bytes(48, "little").hex()
+    s = b >> 256
+    ingestion_ms = ctx.time_ms - 200 - (s & 0x7FF) % 1500
+    first_ms = ingestion_ms - 50 - (s >> 11 & 0x7FF) % 2000
+    n, r = _NOUNS, _ROLES
+    data = (
+        f'{{"messageType":"DATA_MESSAGE","owner":"{ctx.account_id}","logGroup":"/aws/lambda/'
+        f"{NOUNS[(s >> 22 & 0xFF) % n]}-{NOUNS[(s >> 30 & 0xFF) % n]}-{ROLES[(s >> 38 & 0xFF) % r]}"
+        f'","logStream":"{_day_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}",'
+        f'"subscriptionFilters":["LambdaStream_{NOUNS[(s >> 46 & 0xFF) % n]}-log-'
+        f'{ROLES[(s >> 54 & 0xFF) % r]}"],"logEvents":[{{"id":"'
+        # event_id(first_ms, ingestion_ms, stream bits, 0)
+        f"{str(first_ms << 144 | ingestion_ms << 80 | (s >> 64) << 16).zfill(56)}"
+        f'","timestamp":{first_ms},"message":"START RequestId: {h[32:40]}-{h[40:44]}-4{h[45:48]}-'
+        f'{"89ab"[s >> 62 & 3]}{h[49:52]}-{h[52:64]} Version: $LATEST\\n"}}]}}'
+    ).encode()
+    size = len(data)  # under STORED_MAX_BYTES: one stored deflate block, as _encode writes it
+    raw = b"".join((
+        _STORED_HEADER, (size | (size ^ 0xFFFF) << 16).to_bytes(4, "little"), data,
+        (_crc32(data) | size << 32).to_bytes(8, "little"),
+    ))  # fmt: skip
+    return {"awslogs": {"data": _b2a(raw, newline=False).decode()}}
+
+
 def build_cloudwatch_logs(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A subscription delivery: DATA_MESSAGE log events, or the CONTROL_MESSAGE check."""
+    if o.is_default:
+        return _default_event(ctx)
     if o.message_type == "CONTROL_MESSAGE":
         text = json.dumps(_control_payload(ctx, o), separators=(",", ":"))
     else:

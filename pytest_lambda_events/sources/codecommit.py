@@ -10,7 +10,7 @@ from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_offset
+from ..timefmt import iso_ms_offset, iso_of_ms
 
 EVENT_NAMES = ("ReferenceChanges", "TriggerEventTest")
 CHANGES = ("update", "create", "delete")
@@ -83,8 +83,58 @@ def _parts(ctx: BuildContext, o: Options) -> tuple[int, int]:
     return part, total
 
 
+# the drawn refs and custom data as whole texts, indexed as ``_refs`` and the builder pick them
+_TAG_REFS = tuple(f"refs/tags/{tag}" for tag in _TAGS)
+_BRANCH_REFS = tuple(f"refs/heads/{branch}" for branch in _BRANCHES)
+_CUSTOM_DATA = tuple(f"Notify #{noun}-deploys" for noun in NOUNS)
+_LOWER_FIRST_NAMES = tuple(name.lower() for name in FIRST_NAMES)
+
+
+def _default_codecommit(ctx: BuildContext) -> dict[str, Any]:
+    """The default record (no overrides) written at once: the general path's values from the
+    same draw, without its checks of options that were not given."""
+    b = ctx.getrandbits(477)
+    small = b >> 416
+    p, region, account = ctx.partition, ctx.region, ctx.account_id
+    kind = _REPO_KINDS[(small >> 10 & 3) % 3]
+    repo = f"{NOUNS[(small & 31) % 20]}-{NOUNS[(small >> 5 & 31) % 20]}-{kind}"
+    refs = small >> 12
+    i = refs >> 6 & 15  # a branch, or for 10 in 64 pushes a tag
+    ref = _TAG_REFS[i % 3] if (refs & 63) < 10 else _BRANCH_REFS[i % 5]
+    commit = (b >> 256 & _MASK_160).to_bytes(20, "little").hex()
+    record: dict[str, Any] = {"awsRegion": region, "codecommit": {"references": [
+        {"commit": commit, "ref": ref}
+    ]}}  # fmt: skip
+    if (small >> 22 & 15) < 5:  # only triggers configured with custom data carry the key
+        record["customData"] = _CUSTOM_DATA[(small >> 26 & 31) % 20]
+    who = small >> 39  # an IAM user (10 in 16 pushes) or an assumed role's session
+    person = _LOWER_FIRST_NAMES[(who >> 4 & 31) % len(FIRST_NAMES)]
+    if (who & 15) < 10:
+        user = f"arn:{p}:iam::{account}:user/{person}"
+    else:
+        role = f"{NOUNS[(who >> 9 & 31) % 20]}-{ROLES[(who >> 14 & 15) % len(ROLES)]}"
+        user = f"arn:{p}:sts::{account}:assumed-role/{role}/{person}"
+    record.update({
+        "eventId": uuid4_from_bits(b),
+        "eventName": "ReferenceChanges",
+        "eventPartNumber": 1,
+        "eventSource": "aws:codecommit",
+        "eventSourceARN": f"arn:{p}:codecommit:{region}:{account}:{repo}",
+        # the push happened 0 to 882 ms before the trigger fired (as ``_PUSH_LAGS``)
+        "eventTime": iso_of_ms(ctx.time_ms - 14 * (small >> 33 & 63)) + "+0000",
+        "eventTotalParts": 1,
+        "eventTriggerConfigId": uuid4_from_bits(b >> 128),
+        "eventTriggerName": f"{repo}-{_TRIGGER_KINDS[(small >> 31 & 3) % 3]}",
+        "eventVersion": "1.0",
+        "userIdentityARN": user,
+    })  # fmt: skip
+    return {"Records": [record]}
+
+
 def build_codecommit(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One trigger record: the references a push changed in the repository."""
+    if o.is_default:
+        return _default_codecommit(ctx)
     # one draw for the record: eventId and eventTriggerConfigId (256 bits), the first commit
     # (160), then 61 bits of small choices; it fits the context's first pool block
     b = ctx.getrandbits(477)

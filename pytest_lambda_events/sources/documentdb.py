@@ -222,7 +222,8 @@ def _update_description(o: Options, document: dict[str, Any] | None, bits: int) 
 
 def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of change events from one database (and collection) of a DocumentDB cluster."""
-    _check(ctx, o)
+    if not o.is_default:  # the default options need no checking
+        _check(ctx, o)
     count = _count(ctx, o)
     b, one = ctx.batch_bits(count, _BATCH_BITS, _RECORD_BITS)
     operations = _operations(ctx, o, count, b)

@@ -4,6 +4,7 @@ one shard of one table's stream (reference/shapes.md 2, semantics.md 5.2 and 5.8
 from __future__ import annotations
 
 import binascii
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from ..building import BuildContext
 from ..content import CURRENCIES, DOMAINS, FIRST_NAMES, LAST_NAMES, PLANS, PRODUCTS
 from ..errors import EventConfigError, did_you_mean
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms_z_of_ms, iso_of_ms
+from ..timefmt import TWO_DIGITS, iso_ms_z_of_ms, iso_of_ms
 from ._streams import (
     WINDOW_OPTIONS,
     arrival_times_ms,
@@ -75,6 +76,19 @@ _BATCH_BITS = 170
 # entity's ids, lines, checksum or address (305-592), a sort key's time (593-624), and a
 # one-record batch's event name (625-632).
 _RECORD_BITS = 633
+_MASK_BATCH = (1 << _BATCH_BITS) - 1
+# A one-record batch's 803 bits: 296 from the pool, and the 512 of their BLAKE2b digest (one C
+# call, where a pool refill costs a SHAKE-128 block and more Python)
+_HEAD_BITS = 296
+_blake2b = hashlib.blake2b
+_from_bytes = int.from_bytes
+_flat = iso_of_ms  # _iso without its call, in the per-record path
+
+
+def _one_record_bits(ctx: BuildContext) -> int:
+    head = ctx.getrandbits(_HEAD_BITS)
+    digest = _blake2b(head.to_bytes(_HEAD_BITS // 8, "little")).digest()
+    return head | _from_bytes(digest, "little") << _HEAD_BITS
 
 
 class _Image:
@@ -412,7 +426,7 @@ def _order(b: int, lines_bits: int, bump: int) -> tuple[dict[str, Any], int]:
 def _cents(cents: int) -> str:
     """An amount in cents as DynamoDB writes the number: 12.5, not 12.50."""
     whole, frac = divmod(cents, 100)
-    return f"{whole}.{frac:02d}".rstrip("0") if frac else str(whole)
+    return f"{whole}.{TWO_DIGITS[frac]}".rstrip("0") if frac else str(whole)
 
 
 def _changed(
@@ -518,57 +532,72 @@ class _Images:
         return item.typed, old, item.size, item_size(old)
 
     def _generated(self, name: str, write_ms: int, bits: int) -> Change:
-        """A generated item from the record's bits (``_RECORD_BITS``). A MODIFY's two images
-        are made apart rather than one copied from the other: cheaper than a deep copy."""
-        entity, names, area = self.entity, self.keys, bits >> 305
-        since = write_ms - (bits >> 593) % (30 * 86_400_000)
-        key = _key_values(entity, names, area, since)
-        b = bits >> 241 & _MASK_64
-        image = _typed_keys(names, key)
         show_new, show_old = self.shown
-        if name == "INSERT":
-            if not show_new:  # the view carries no image: its keys are all the record needs
-                return image, None, 0, 0
-            now = _iso(write_ms)
-            attrs, size = _attributes(entity, write_ms, now, now, b, area, 0)
-            image.update(attrs)
-            return image, None, self._size(image, key, size), 0
-        created_ms = write_ms - 60_000 - (bits >> 153 & _MASK_34) % (90 * 86_400_000)
-        created = _iso(created_ms)
-        if name == "MODIFY" and not show_old:  # only the new image (or none) is carried
-            if not show_new:
-                return image, None, 0, 0
-            attrs, size = _attributes(entity, created_ms, created, _iso(write_ms), b, area, 1)
-            image.update(attrs)
-            return image, None, self._size(image, key, size), 0
-        if name == "REMOVE" and not show_old:
-            return None, image, 0, 0
-        updated = _iso(created_ms + (bits >> 187 & _MASK_34) % (write_ms - created_ms))
-        attrs, size = _attributes(entity, created_ms, created, updated, b, area, 0)
-        image.update(attrs)
-        if self.ttl:  # expired a while ago: TTL deletes lag expiry by minutes to days
-            image["expiresAt"] = {
-                "N": str(write_ms // 1000 - 60 - (bits >> 221 & 0xFFFFF) % 172_800)
-            }
-            size = -1  # measured below
-        old_size = self._size(image, key, size)
-        if name == "REMOVE" or not show_new:
-            return None, image, 0, old_size
-        new = _typed_keys(names, key)
-        attrs, size = _attributes(entity, created_ms, created, _iso(write_ms), b, area, 1)
-        new.update(attrs)
-        return new, image, self._size(new, key, size), old_size
-
-    def _size(self, image: dict[str, Any], key: tuple[str, ...], values: int) -> int:
-        """``item_size`` of a generated image from its attributes' value sizes: its names and
-        (ASCII) key strings are all that is left to count. Measured in full when a key name is
-        also an attribute's (the attribute replaced the key) or a size is unknown (-1)."""
-        if values < 0 or len(image) != len(self.keys) + _ATTRIBUTE_COUNTS[self.entity]:
-            return item_size(image)
-        names = "".join(image)
-        return (
-            (len(names) if names.isascii() else len(names.encode())) + sum(map(len, key)) + values
+        return _generated(
+            self.entity, self.keys, show_new, show_old, self.ttl, name, write_ms, bits
         )
+
+
+def _generated(
+    entity: str,
+    names: tuple[str, ...],
+    show_new: bool,
+    show_old: bool,
+    ttl: bool,
+    name: str,
+    write_ms: int,
+    bits: int,
+) -> Change:
+    """A generated item from the record's bits (``_RECORD_BITS``), its images as the view
+    shows them. A MODIFY's two images are made apart rather than one copied from the other:
+    cheaper than a deep copy."""
+    area = bits >> 305
+    since = write_ms - (bits >> 593) % (30 * 86_400_000)
+    key = _key_values(entity, names, area, since)
+    b = bits >> 241 & _MASK_64
+    image = _typed_keys(names, key)
+    if name == "INSERT":
+        if not show_new:  # the view carries no image: its keys are all the record needs
+            return image, None, 0, 0
+        now = _flat(write_ms) + "Z"
+        attrs, size = _attributes(entity, write_ms, now, now, b, area, 0)
+        image.update(attrs)
+        return image, None, _size(entity, names, image, key, size), 0
+    created_ms = write_ms - 60_000 - (bits >> 153 & _MASK_34) % (90 * 86_400_000)
+    created = _flat(created_ms) + "Z"
+    if name == "MODIFY" and not show_old:  # only the new image (or none) is carried
+        if not show_new:
+            return image, None, 0, 0
+        attrs, size = _attributes(entity, created_ms, created, _flat(write_ms) + "Z", b, area, 1)
+        image.update(attrs)
+        return image, None, _size(entity, names, image, key, size), 0
+    if name == "REMOVE" and not show_old:
+        return None, image, 0, 0
+    updated = _flat(created_ms + (bits >> 187 & _MASK_34) % (write_ms - created_ms)) + "Z"
+    attrs, size = _attributes(entity, created_ms, created, updated, b, area, 0)
+    image.update(attrs)
+    if ttl:  # expired a while ago: TTL deletes lag expiry by minutes to days
+        image["expiresAt"] = {"N": str(write_ms // 1000 - 60 - (bits >> 221 & 0xFFFFF) % 172_800)}
+        size = -1  # measured below
+    old_size = _size(entity, names, image, key, size)
+    if name == "REMOVE" or not show_new:
+        return None, image, 0, old_size
+    new = _typed_keys(names, key)
+    attrs, size = _attributes(entity, created_ms, created, _flat(write_ms) + "Z", b, area, 1)
+    new.update(attrs)
+    return new, image, _size(entity, names, new, key, size), old_size
+
+
+def _size(
+    entity: str, names: tuple[str, ...], image: dict[str, Any], key: tuple[str, ...], values: int
+) -> int:
+    """``item_size`` of a generated image from its attributes' value sizes: its names and
+    (ASCII) key strings are all that is left to count. Measured in full when a key name is
+    also an attribute's (the attribute replaced the key) or a size is unknown (-1)."""
+    if values < 0 or len(image) != len(names) + _ATTRIBUTE_COUNTS[entity]:
+        return item_size(image)
+    text = "".join(image)
+    return (len(text) if text.isascii() else len(text.encode())) + sum(map(len, key)) + values
 
 
 def _iso(epoch_ms: int) -> str:
@@ -622,9 +651,74 @@ def dynamodb_record(
     return record
 
 
+def _default_event(ctx: BuildContext) -> dict[str, Any]:
+    """``build_dynamodb`` for the default options: one generated record, written without the
+    option checks and helper calls a batch or given items need (the same event)."""
+    bits = _one_record_bits(ctx)
+    b, one = bits & _MASK_BATCH, bits >> _BATCH_BITS
+    x = (one >> 625 & 0xFF) / 256  # as _draw_event_names picks it
+    name = "INSERT" if x < 0.4 else "MODIFY" if x < 0.85 else "REMOVE"
+    entity = _ENTITIES[b & 3]  # and the keys, as _layout lays them out
+    if b & 4:
+        keys: tuple[str, ...] = ("pk", "sk") if (b >> 3 & 15) < 11 else ("PK", "SK")
+    else:
+        keys = (f"{entity}Id",)
+    x = (b >> 8 & 0xFF) / 256  # as _view_type picks it
+    view = (
+        "NEW_AND_OLD_IMAGES" if x < 0.55 else "NEW_IMAGE" if x < 0.8
+        else "KEYS_ONLY" if x < 0.9 else "OLD_IMAGE"
+    )  # fmt: skip
+    show_new = view == "NEW_AND_OLD_IMAGES" or view == "NEW_IMAGE"
+    show_old = view == "NEW_AND_OLD_IMAGES" or view == "OLD_IMAGE"
+    time_ms = ctx.time_ms
+    # the stream label, table and arrival time as _stream_label, _table_name and
+    # arrival_times_ms draw them
+    label = iso_of_ms(time_ms - 7_200_000 - (b >> 24 & 0xFFFFFFFFFF) % (730 * 86_400_000))
+    env = _ENVS[(b >> 16 & 3) % 3]
+    if len(keys) == 2:
+        table = f"{_TABLE_PREFIXES[(b >> 18 & 7) % 5]}-table-{env}"
+    else:
+        table = f"{entity.capitalize()}s" if b >> 21 & 1 else f"{entity}s-{env}"
+    arrival = b >> 130
+    write_ms = time_ms - 150 - (arrival & 0xFFF) % 1200 - (arrival >> 12 & 0xFFFFFFF) % 31
+    new, old, new_size, old_size = _generated(
+        entity, keys, show_new, show_old, False, name, write_ms, one
+    )
+    image = new if new is not None else old
+    assert image is not None
+    # Keys: copies of the key attributes (ASCII strings: their size is their length)
+    key_map, key_size = {}, 0
+    for k in keys:
+        value = image[k]["S"]
+        key_map[k] = {"S": value}
+        key_size += len(k) + len(value)
+    stream: dict[str, Any] = {"ApproximateCreationDateTime": write_ms // 1000, "Keys": key_map}
+    if new is not None and show_new:
+        stream["NewImage"] = new
+        key_size += new_size
+    if old is not None and show_old:
+        stream["OldImage"] = old
+        key_size += old_size
+    stream["SequenceNumber"] = str(100_000_000_000_000_000_000 + (b >> 64 & _MASK_66))
+    stream["SizeBytes"] = key_size
+    stream["StreamViewType"] = view
+    return {"Records": [{
+        "eventID": f"{one >> 8 & _MASK_128:032x}", "eventName": name, "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb", "awsRegion": ctx.region, "dynamodb": stream,
+        "eventSourceARN": f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/"
+        f"{table}/stream/{label}",
+    }]}  # fmt: skip
+
+
 def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        return _default_event(ctx)
     count = _count(ctx, o)
-    b, one = ctx.batch_bits(count, _BATCH_BITS, _RECORD_BITS)
+    if count == 1:
+        bits = _one_record_bits(ctx)
+        b, one = bits & _MASK_BATCH, bits >> _BATCH_BITS
+    else:
+        b, one = ctx.getrandbits(_BATCH_BITS), None
     names = _event_names(ctx, o, count) or _draw_event_names(ctx, o, count, one)
     _check_fit(ctx, o, names)
     window = tumbling_window(ctx, o)

@@ -10,7 +10,7 @@ from typing import Any
 from .. import aws
 from ..aws import Draws, uuid4_from_bits
 from ..building import BuildContext
-from ..content import NOUNS, ROLES, business_json_from
+from ..content import NOUNS, ROLES, business_json_from, is_user_record
 from ..registry import EventSource, Option, Options
 
 # Firehose caps a transformation batch by bytes, not records: the Lambda buffer hint is at most
@@ -27,6 +27,7 @@ _MASK_142 = (1 << 142) - 1
 _MASK_256 = (1 << 256) - 1
 _MASK_272 = (1 << 272) - 1
 _POOL_RECORDS = 4
+_b2a_base64 = binascii.b2a_base64
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -128,14 +129,68 @@ def _check_size(ctx: BuildContext, records: list[dict[str, Any]]) -> None:
         )
 
 
+# A one-record batch's draw: the batch's 334 bits (see ``build_firehose``), its body's 128 and
+# its arrival's 16: the pool's whole first block. The documents use fewer than 128 bits
+# (``business_json_from``) but for a user's UUID: that comes from the high half of the body's
+# bits times a fixed odd number (mixing every bit into it), as drawing 128 more bits would
+# cost a refill of the pool, more than the rest of the build.
+_ONE_RECORD_BITS = 478
+_MIX_128 = 0x9E3779B97F4A7C15F39CC0605CEDC835  # the golden ratio's first 128 bits, made odd
+_MASK_128 = (1 << 128) - 1
+
+
+def _with_uuid_bits(body: int) -> int:
+    """A user document's 128 bits with 128 more above them for its UUID (see
+    ``_ONE_RECORD_BITS``), mixed from its own."""
+    return body | (body * _MIX_128 >> 128) << 128
+
+
+def _default_firehose(ctx: BuildContext) -> dict[str, Any]:
+    """The default batch (one Direct PUT record, no overrides) written at once: the general
+    path's values from the same draw, without its checks of options that were not given (each
+    small value masked out of the draw first: shifts of a small int cost less)."""
+    b = ctx.getrandbits(_ONE_RECORD_BITS)
+    body = b >> 334 & _MASK_128
+    if is_user_record(body):  # a user document: its UUID's bits (as ``_with_uuid_bits``)
+        body |= (body * _MIX_128 >> 128) << 128
+    # the arrival: within the default 60 s buffering interval, up to 200 ms before the call
+    w = b >> 310 & 0xFFFFFF
+    end = ctx.time_ms - 1 - ((w & 255) * 200 >> 8)
+    span = ((w >> 8) * 60_000 >> 16) + 1
+    n = b >> 270 & 0xFFFFFF  # the stream's name, as ``_delivery_stream``
+    region = ctx.region
+    arn = (
+        f"arn:{ctx.partition}:firehose:{region}:{ctx.account_id}:deliverystream/"
+        f"{NOUNS[(n & 255) % 20]}-{NOUNS[(n >> 8 & 255) % 20]}-{ROLES[(n >> 16) % 9]}-firehose"
+    )
+    return {
+        "invocationId": uuid4_from_bits(b),
+        "deliveryStreamArn": arn,
+        "region": region,
+        "records": [{
+            "recordId": f"{_SEQUENCE_BASE + (b >> 128 & _MASK_142)}000000",
+            "approximateArrivalTimestamp": end - span + 1 + ((b >> 462) * span >> 16),
+            "data": _b2a_base64((business_json_from(body) + "\n").encode(), newline=False).decode(),
+        }],
+    }  # fmt: skip
+
+
 def build_firehose(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A transformation batch: base64 data, unique record ids, arrival times in order."""
+    if o.is_default:
+        return _default_firehose(ctx)
     payloads = None if o.data is None else _given_payloads(ctx, o)
     count: int = (o.count or 1) if payloads is None else len(payloads)
     # one draw for the batch: the invocation id (128 bits), the first record id (142), the
     # names (40) and the arrival window (24); a few records' 272 bits each come with it (the
     # context's pool), a larger batch's from the seeded Random
-    if count <= _POOL_RECORDS:
+    if count == 1:  # as the default event's (``_default_firehose``)
+        b = ctx.getrandbits(_ONE_RECORD_BITS)
+        body = b >> 334 & _MASK_128
+        if payloads is None and is_user_record(body):
+            body = _with_uuid_bits(body)
+        per_record = [body | b >> 462 << 256]
+    elif count <= _POOL_RECORDS:
         b = ctx.getrandbits(334 + 272 * count)
         rest = b >> 334
         per_record = [rest] if count == 1 else [rest >> 272 * i & _MASK_272 for i in range(count)]

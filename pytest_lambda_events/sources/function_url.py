@@ -19,6 +19,8 @@ _TLS = (("TLSv1.3", "TLS_AES_128_GCM_SHA256"), ("TLSv1.2", "ECDHE-RSA-AES128-GCM
 
 
 def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        return _default_function_url(ctx)
     if o.auth_type == "NONE" and o.authorizer is not None:
         ctx.fail("authorizer", "auth_type 'NONE' has no IAM caller; pass auth_type='AWS_IAM'")
     # one draw: the URL's own small choices (16 bits), its id (256), the request id (128), the
@@ -59,6 +61,55 @@ def build_function_url(ctx: BuildContext, o: Options) -> dict[str, Any]:
         ordered=False,  # and list headers unsorted
         base64_encoded=req.body is not None and _http.text_rule_base64(req),
     )
+
+
+def _default_function_url(ctx: BuildContext) -> dict[str, Any]:
+    """``build_function_url`` given no options: the same kind of event, written directly."""
+    # one draw: the method (8), the TLS version (1), the route's (56), the request's (96) and
+    # 128 spread over the URL id (256), the request id (128), the trace id (96), an item's
+    # UUID (128), a session cookie (128) and the body (256)
+    bits = ctx.getrandbits(289)
+    wide = _http.spread(bits >> 161)
+    method = _http.METHOD_BY_BYTE[bits & 255]
+    url_id = (wide & _MASK_256).to_bytes(32, "little").translate(_http.LOWER_DIGITS).decode()
+    domain = f"{url_id}.lambda-url.{ctx.region}.on.aws"
+    path = _http.random_path_from(method, bits >> 9, wide >> 480)
+    dice = bits >> 65
+    address, agent, accept, cookie = _http.client_from(dice, wide >> 608)
+    version, cipher = _TLS[bits >> 8 & 1]
+    # in the order the general path adds them: function URLs list headers unsorted
+    headers = {
+        "host": domain,
+        "x-amzn-trace-id": f"Root=1-{ctx.time_ms // 1000:08x}-{wide >> 384 & _MASK_96:024x}",
+        "x-forwarded-for": address,
+        "x-forwarded-port": "443",
+        "x-forwarded-proto": "https",
+        "x-amzn-tls-cipher-suite": cipher,
+        "x-amzn-tls-version": version,
+    }
+    if cookie is not None:  # kept next to `cookies`, as captured function-URL events show
+        headers["cookie"] = cookie
+    headers.update(accept)
+    headers["user-agent"] = agent
+    return _http.default_payload_v2(
+        ctx,
+        method,
+        "$default",
+        path,
+        "$default",
+        url_id,
+        domain,
+        _http.uuid_from(wide >> 256),
+        "anonymous",  # what function URLs report for unauthenticated callers
+        (headers, address, agent, cookie),
+        _http.drawn_query(method, dice),
+        _http.default_body(headers, method, wide >> 736),
+        None,
+    )
+
+
+_MASK_96 = (1 << 96) - 1
+_MASK_256 = (1 << 256) - 1
 
 
 def _url_id(ctx: BuildContext, url_id: str | None, bits: int) -> str:

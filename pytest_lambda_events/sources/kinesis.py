@@ -161,10 +161,8 @@ def _stream_name(ctx: BuildContext, o: Options, b: int) -> str:
 
 
 def _role_arn(ctx: BuildContext, o: Options, stream: str, b: int) -> str:
-    if o.invoke_identity_arn is None:  # the consumer function's role, named as the console does
-        suffix = (b >> 31 & _MASK_64).to_bytes(8, "little").translate(_LOWER_DIGITS).decode()
-        name = f"{stream.split('-')[0][:32]}-{ROLES[(b >> 23 & 0xFF) % len(ROLES)]}-role-{suffix}"
-        return f"arn:{ctx.partition}:iam::{ctx.account_id}:role/{name}"
+    if o.invoke_identity_arn is None:
+        return _drawn_role_arn(ctx, stream, b)
     match = _ROLE_ARN.match(o.invoke_identity_arn)
     if match is None:
         ctx.fail(
@@ -179,6 +177,13 @@ def _role_arn(ctx: BuildContext, o: Options, stream: str, b: int) -> str:
             f"{ctx.partition!r} and account {ctx.account_id} (set region/account_id to move)",
         )
     return str(o.invoke_identity_arn)
+
+
+def _drawn_role_arn(ctx: BuildContext, stream: str, b: int) -> str:
+    """The consumer function's role, named as the console does, from bits 23-94."""
+    suffix = (b >> 31 & _MASK_64).to_bytes(8, "little").translate(_LOWER_DIGITS).decode()
+    name = f"{stream.split('-')[0][:32]}-{ROLES[(b >> 23 & 0xFF) % len(ROLES)]}-role-{suffix}"
+    return f"arn:{ctx.partition}:iam::{ctx.account_id}:role/{name}"
 
 
 def _first_sequence(ctx: BuildContext, o: Options, b: int, arrival_ms: int) -> int:
@@ -228,6 +233,8 @@ def kinesis_record(
 
 
 def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        return _default_kinesis(ctx)
     count = _count(ctx, o)
     window = tumbling_window(ctx, o)
     # the default one-record batch draws everything at once from the context's pool; larger
@@ -263,6 +270,32 @@ def build_kinesis(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if window is not None:
         event.update(window_fields(ctx, o, window, shard_id, stream_arn))
     return event
+
+
+def _default_kinesis(ctx: BuildContext) -> dict[str, Any]:
+    """``build_kinesis`` without options: one record, from the same bits in the same places,
+    written directly (the option checks cost more than the record; tests/sources/
+    test_kinesis.py checks that both paths agree)."""
+    b = ctx.getrandbits(_BATCH_BITS + _RECORD_BITS)
+    one, b = b >> _BATCH_BITS, b & (1 << _BATCH_BITS) - 1
+    style = _KEY_STYLES[b & 3]
+    # a uuid key is the userId of a user record, as producers key them
+    if style == "uuid":
+        key = aws.uuid4_from_bits(one >> 128)
+    else:
+        key = _entity_key(one >> 224 & 0xFFFFFFFF, style)
+    stream = f"{NOUNS[(b >> 7 & 0xFF) % len(NOUNS)]}-{_STREAM_SUFFIXES[(b >> 15 & 0xFF) % 6]}"
+    arrival = arrival_times_ms(ctx, 1, None, one >> 256)[0]
+    sequence = str(_FIRST_SEQUENCE + arrival * 10**24 + (b >> 95) % 10**24)
+    record = kinesis_record(
+        partition_key=key, sequence_number=sequence,
+        data=binascii.b2a_base64(business_json_from(one & _MASK_256).encode(), newline=False)
+        .decode(),
+        arrival_s=arrival / 1000, shard_id=_SHARDS[b >> 5 & 3],
+        role_arn=_drawn_role_arn(ctx, stream, b), region=ctx.region,
+        stream_arn=f"arn:{ctx.partition}:kinesis:{ctx.region}:{ctx.account_id}:stream/{stream}",
+    )  # fmt: skip
+    return {"Records": [record]}
 
 
 SOURCES = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import aws
 from ..building import BuildContext
-from ..content import NOUNS, ROLES, business_json_from
+from ..content import NOUNS, ROLES, business_json_from, is_user_record
 from ..registry import EventSource, Option, Options
 from ._brokers import (
     MAX_BATCH,
@@ -126,6 +126,12 @@ def _properties(ctx: BuildContext, o: Options, b: int) -> dict[str, str] | None:
         if given is not None and not all(isinstance(v, str) for v in given.values()):
             ctx.fail("properties", "JMS properties reach Lambda as strings: give {name: str}")
         return None if given is None else dict(given)
+    return _drawn_properties(b)
+
+
+def _drawn_properties(b: int) -> dict[str, str] | None:
+    """The first 1 to 4 JMS property names, from 56 random bits (none in three batches out of
+    ten)."""
     if b % 10 < 3:
         return None
     properties = {"tenant": f"t-{b >> 32 & 0xFFFFFF:06x}"}
@@ -184,16 +190,9 @@ _MQ_RECORD_BYTES = 17  # body 128 bits (+128 drawn for a third), send step 2, br
 _MASK_128 = (1 << 128) - 1
 
 
-def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
-    """A batch of JMS messages from one queue of an ActiveMQ broker."""
-    count = _count(ctx, o)
-    raw = _payloads(ctx, o, count)
-    b = ctx.getrandbits(_MQ_BATCH_BITS)
-    kind = _message_types(ctx, o, raw, b >> 261)
-    _, broker_id, arn = _broker(ctx, o, b)
-    queue = _queue(ctx, o, b >> 144)
-    out, stamp = _times(ctx, count, b >> 160)
-    # the producer's JMS connection: host, port, start time and counters, as ActiveMQ ids are
+def _connection(ctx: BuildContext, broker_id: str, stamp: int, b: int) -> tuple[str, str, int]:
+    """The producer's JMS connection id (host, port, start time and counters, as ActiveMQ ids
+    are), the prefix of its message ids and the first message's number, from bits 184-253."""
     host = f"{broker_id}-{1 + (b >> 184 & 1)}.mq.{ctx.region}.amazonaws.com"
     started = stamp - (b >> 185 & 0x7FFFFFF) % 86_400_000
     connection = (
@@ -201,7 +200,21 @@ def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
         f"{1 + (b >> 227 & 0xF) % 9}:{1 + (b >> 231 & 0x3F) % 40}"
     )
     prefix = f"{connection}:{1 + (b >> 237 & 3) % 3}:{1 + (b >> 239 & 3) % 3}:"
-    seq = 1 + (b >> 241 & 0x1FFF) % 5000
+    return connection, prefix, 1 + (b >> 241 & 0x1FFF) % 5000
+
+
+def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    """A batch of JMS messages from one queue of an ActiveMQ broker."""
+    if o.is_default:
+        return _default_mq(ctx)
+    count = _count(ctx, o)
+    raw = _payloads(ctx, o, count)
+    b = ctx.getrandbits(_MQ_BATCH_BITS)
+    kind = _message_types(ctx, o, raw, b >> 261)
+    _, broker_id, arn = _broker(ctx, o, b)
+    queue = _queue(ctx, o, b >> 144)
+    out, stamp = _times(ctx, count, b >> 160)
+    connection, prefix, seq = _connection(ctx, broker_id, stamp, b)
     properties = _properties(ctx, o, b >> 268)
     delivery_mode = o.delivery_mode or (2 if (b >> 254 & 0x7F) % 5 else 1)  # 80% persistent
     redelivered = bool(o.redelivered)
@@ -216,7 +229,7 @@ def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
         r = int.from_bytes(bits[i * _MQ_RECORD_BYTES : (i + 1) * _MQ_RECORD_BYTES], "little")
         if raw is not None:
             body = raw[i]
-        elif r % 3 == 1:  # a user record: 128 more bits for its UUID (the pool's first block
+        elif is_user_record(r):  # a user record: 128 more bits for its UUID (the pool's first block
             # holds a default build's other bits, so two in three builds never refill it)
             body = business_json_from(r & _MASK_128 | d.getrandbits(128) << 128).encode()
         else:
@@ -246,6 +259,37 @@ def build_mq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     event = {"eventSource": "aws:mq", "eventSourceArn": arn, "messages": messages}
     check_event_size(ctx, event, count)
     return event
+
+
+def _default_mq(ctx: BuildContext) -> dict[str, Any]:
+    """``build_mq`` without options: one drawn message, from the same bits in the same places,
+    written directly (tests/sources/test_mq.py checks that both paths agree)."""
+    b = ctx.getrandbits(_MQ_BATCH_BITS + 8 * _MQ_RECORD_BYTES)
+    r, b = b >> _MQ_BATCH_BITS, b & (1 << _MQ_BATCH_BITS) - 1
+    broker = f"{NOUNS[(b & 0xFF) % 20]}-{_BROKER_SUFFIXES[(b >> 8 & 0xFF) % 3]}"
+    broker_id = f"b-{aws.uuid4_from_bits(b >> 16)}"
+    out = ctx.time_ms - 2 - (b >> 160 & 0xFF) % 200
+    first = out - 2 - (b >> 168 & 0xFFF) % 3000
+    connection, prefix, seq = _connection(ctx, broker_id, first, b)
+    body_bits = r & _MASK_128
+    if is_user_record(r):  # 128 more bits for its UUID
+        body_bits |= ctx.getrandbits(128) << 128
+    sent = min(out - 2, first + (r >> 128 & 3))
+    broker_in = sent + (r >> 130 & 3) % 3
+    message = activemq_message(
+        business_json_from(body_bits).encode(),
+        message_id=f"{prefix}{seq}",
+        message_type=MESSAGE_TYPES[(b >> 261) % 20 < 3],
+        queue=f"{NOUNS[(b >> 144 & 0xFF) % 20]}.{_QUEUE_SUFFIXES[(b >> 152 & 0xFF) % 5]}",
+        sent=sent,
+        broker_in=broker_in,
+        broker_out=max(broker_in, out - (r >> 132 & 1)),
+        connection_id=connection,
+        delivery_mode=2 if (b >> 254 & 0x7F) % 5 else 1,
+        properties=_drawn_properties(b >> 268),
+    )
+    arn = f"arn:{ctx.partition}:mq:{ctx.region}:{ctx.account_id}:broker:{broker}:{broker_id}"
+    return {"eventSource": "aws:mq", "eventSourceArn": arn, "messages": [message]}
 
 
 # --- RabbitMQ ---------------------------------------------------------------------------------
@@ -298,7 +342,14 @@ def _rmq_headers(ctx: BuildContext, o: Options, count: int, b: int) -> dict[str,
             return rabbitmq_headers(o.headers)
         except TypeError as exc:
             ctx.fail("headers", str(exc))
-    if (b & 0xF) % 10 < 3 or count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
+    if count > _HEADERS_UP_TO:  # byte-array headers would pass 6 MB
+        return None
+    return _drawn_headers(b)
+
+
+def _drawn_headers(b: int) -> dict[str, Any] | None:
+    """Drawn AMQP headers (none in three batches out of ten), from 14 random bits."""
+    if (b & 0xF) % 10 < 3:
         return None
     return {
         "source": {"bytes": list(f"{NOUNS[(b >> 4 & 0xFF) % len(NOUNS)]}-service".encode())},
@@ -366,6 +417,8 @@ def _copy_headers(headers: dict[str, Any]) -> dict[str, Any]:
 
 def build_rabbitmq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of AMQP messages from one queue of a RabbitMQ broker."""
+    if o.is_default:
+        return _default_rabbitmq(ctx)
     count = _count(ctx, o)
     raw = _payloads(ctx, o, count)
     b = ctx.getrandbits(_RMQ_BATCH_BITS)
@@ -429,6 +482,36 @@ def build_rabbitmq(ctx: BuildContext, o: Options) -> dict[str, Any]:
     }
     check_event_size(ctx, event, count)
     return event
+
+
+def _default_rabbitmq(ctx: BuildContext) -> dict[str, Any]:
+    """``build_rabbitmq`` without options: one drawn message, from the same bits in the same
+    places, written directly (the general path's option checks cost more than the message;
+    tests/sources/test_mq.py checks that both paths agree)."""
+    b = ctx.getrandbits(_RMQ_BATCH_BITS + 8 * _RMQ_RECORD_BYTES)
+    r = b >> _RMQ_BATCH_BITS
+    broker = f"{NOUNS[(b & 0xFF) % 20]}-{_BROKER_SUFFIXES[(b >> 8 & 0xFF) % 3]}"
+    queue = f"{NOUNS[(b >> 144 & 0xFF) % 20]}.{_QUEUE_SUFFIXES[(b >> 152 & 0xFF) % 5]}"
+    user = (f"{NOUNS[(b >> 185 & 0x7F) % 20]}-{ROLES[(b >> 192 & 0xFF) % len(ROLES)]}"
+            if b >> 184 & 1 else None)  # fmt: skip
+    out = ctx.time_ms - 2 - (b >> 160 & 0xFF) % 200
+    sent = min(out - 2, out - 2 - (b >> 168 & 0xFFF) % 3000 + (r >> 384 & 3))
+    body = business_json_from(r & _BODY_MASK).encode()
+    properties = rabbitmq_properties(
+        body, sent=sent, content_type="application/json", headers=_drawn_headers(b >> 216),
+        message_id=aws.uuid4_from_bits(r >> 256), user_id=user,
+        app_id=f"{NOUNS[(b >> 200 & 0xFF) % 20]}-{ROLES[(b >> 208 & 0xFF) % len(ROLES)]}",
+    )  # fmt: skip
+    return {
+        "eventSource": "aws:rmq",
+        "eventSourceArn": f"arn:{ctx.partition}:mq:{ctx.region}:{ctx.account_id}:broker:"
+        f"{broker}:b-{aws.uuid4_from_bits(b >> 16)}",
+        "rmqMessagesByQueue": {
+            f"{queue}::/": [
+                {"basicProperties": properties, "redelivered": False, "data": b64(body)}
+            ]
+        },
+    }
 
 
 _COMMON = (

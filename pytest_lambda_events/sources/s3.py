@@ -10,7 +10,7 @@ import binascii
 import hashlib
 import ipaddress
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -18,7 +18,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FILE_TYPES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_ms, iso_ms_z
+from ..timefmt import epoch_ms, iso_ms_z, iso_of_ms
 
 CREATED = (
     "ObjectCreated:Put",
@@ -123,10 +123,14 @@ _BRACKETED_KEY = re.compile(r"[A-Za-z0-9_.~/ ()-]*")
 _KEY_PREFIXES = ("uploads/", "incoming/", "reports/", "exports/", "images/", "raw/", "")
 _EXTENSIONS = tuple(ext for ext, _ in FILE_TYPES)
 _TITLED_NOUNS = tuple(noun.title() for noun in NOUNS)
-_TO_VERSION_ALPHABET = bytes.maketrans(b"+/", b"._")
+TO_VERSION_ALPHABET = bytes.maketrans(b"+/", b"._")
 _UPPER_DIGITS = aws.byte_table(aws.UPPER_DIGITS)
 _SIZE_SCALE = 2.0**-24  # 24 random bits -> [0, 1)
 _MULTIPART = "ObjectCreated:CompleteMultipartUpload"
+_b2a_base64 = binascii.b2a_base64
+_blake2b = hashlib.blake2b
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_DATE_PATHS: dict[int, str] = {}  # epoch day -> "2025/07/04/"
 
 
 def bucket_name_problem(name: str) -> str | None:
@@ -177,6 +181,20 @@ def keys_from(b: int, time: datetime) -> tuple[str, str]:
     """A realistic object key from 31 random bits, raw and as notifications encode it: dated or
     numbered, a quarter with spaces and brackets so that consumers' URL decoding is exercised
     (their encoding is written here, without ``encode_key``'s scans)."""
+    return keys_of(b, epoch_ms(time))
+
+
+def _date_path(day: int) -> str:
+    """``2025/07/04/``: the key prefix of an epoch day (remembered: a run spans a few days)."""
+    if len(_DATE_PATHS) > 4096:  # a long run crosses many days; keep the table small
+        _DATE_PATHS.clear()
+    iso = date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
+    path = _DATE_PATHS[day] = iso.replace("-", "/") + "/"
+    return path
+
+
+def keys_of(b: int, ms: int) -> tuple[str, str]:
+    """``keys_from`` at epoch milliseconds ``ms`` (what builders know without a datetime)."""
     prefix, ext = _KEY_PREFIXES[b % 7], _EXTENSIONS[(b >> 3) % 6]
     style = (b >> 6) & 7
     noun = (b >> 9) % len(NOUNS)
@@ -187,8 +205,9 @@ def keys_from(b: int, time: datetime) -> tuple[str, str]:
             f"{prefix}{title} Export ({copy}).{ext}",
             f"{prefix}{title}+Export+%28{copy}%29.{ext}",
         )
-    # the UTC date, cut from the text eventTime is formatted from anyway
-    day = iso_ms(time)[:10].replace("-", "/") + "/" if style < 5 else ""
+    day = ""
+    if style < 5:  # the UTC date
+        day = _DATE_PATHS.get(ms // 86_400_000) or _date_path(ms // 86_400_000)
     key = f"{prefix}{day}{NOUNS[noun]}-{10_000 + (b >> 14) % 90_000}.{ext}"
     return key, key
 
@@ -247,7 +266,7 @@ def host_id_for(request_id: bytes) -> str:
 def version_id_from(raw: bytes) -> str:
     """A ``versionId`` (32 letters, digits, '.' and '_') from 24 random bytes: their base64
     text, whose alphabet is the version ids' but for ``+/``."""
-    return binascii.b2a_base64(raw, newline=False).translate(_TO_VERSION_ALPHABET).decode()
+    return binascii.b2a_base64(raw, newline=False).translate(TO_VERSION_ALPHABET).decode()
 
 
 def draw_version_id(rng: aws.Draws) -> str:
@@ -591,15 +610,100 @@ def _object(ctx: BuildContext, o: Options, name: str, key: str, raw: bytes) -> d
 
 # One build draws its bytes at once and slices them (each draw costs more than slicing):
 # [0:6] bucket and key, [6:19] owner, [19:43] principal and source IP, [43:61] configuration
-# id, [61:69] request id (the host id derives from it), [69:118] the object
-_DRAW_BYTES = 118
+# id, [61:69] request id, [69:118] the object, [118:174] the host id
+_DRAW_BYTES = 174
+_POOL_BYTES = 59  # what is left of the context pool's first block (478 bits)
+
+
+def _draw(ctx: BuildContext) -> bytes:
+    """187 random-looking bytes (``_DRAW_BYTES`` used): the pool's first block and two BLAKE2b
+    digests chained from it. A second block of the pool would cost twice as much: a SHAKE-128
+    call and the conversions of its 168 bytes to an int and back."""
+    head = ctx.getrandbits(8 * _POOL_BYTES).to_bytes(_POOL_BYTES, "little")
+    digest = _blake2b(head).digest()
+    return head + digest + _blake2b(digest).digest()
+
+
+_TO_LAMBDA = tuple(f"{noun}-to-lambda" for noun in NOUNS)  # the drawn configuration ids by noun
+_DEFAULT_SIZE_SCALE = 17 * _SIZE_SCALE  # _size_from's single-part range
+
+
+def _default_s3(ctx: BuildContext) -> dict[str, Any]:
+    """The default event (an ObjectCreated:Put, no overrides) written at once: the values the
+    general path draws from the same bytes (``_DRAW_BYTES``), without its checks of options
+    that were not given."""
+    head = ctx.getrandbits(8 * _POOL_BYTES).to_bytes(_POOL_BYTES, "little")  # as ``_draw``
+    digest = _blake2b(head).digest()
+    raw = head + digest + _blake2b(digest).digest()
+    region, partition, ms = ctx.region, ctx.partition, ctx.time_ms
+    iso = iso_of_ms(ms)
+    b = raw[0] | raw[1] << 8
+    bucket = f"{NOUNS[b % 20]}-{NOUNS[(b >> 5) % 20]}-{ctx.account_id[-4:]}-{region}"
+    if len(bucket) > 63:  # a drawn name is valid but for its length
+        _fail_bucket(ctx, "bucket", bucket)
+    owner = "A" + raw[6:19].translate(_UPPER_DIGITS).decode()
+    kind = raw[19] & 15
+    if kind < 8:  # a role session (half), an IAM user, or the bucket owner
+        b = raw[20] | raw[21] << 8
+        role = f"{NOUNS[b % 20]}-{NOUNS[(b >> 5) % 20]}-{ROLES[(b >> 10) % 9]}"
+        principal = f"AWS:AROA{raw[22:39].translate(_UPPER_DIGITS).decode()}:{role}"
+    elif kind < 13:
+        principal = f"AWS:AIDA{raw[22:39].translate(_UPPER_DIGITS).decode()}"
+    else:
+        principal = owner
+    obj: dict[str, Any] = {
+        "key": keys_of(int.from_bytes(raw[2:6], "little"), ms)[1],
+        "size": int(200 * 2 ** ((raw[69] | raw[70] << 8 | raw[71] << 16) * _DEFAULT_SIZE_SCALE)),
+        "eTag": raw[72:88].hex(),
+    }
+    if raw[89] < 77:  # three buckets in ten are versioned
+        obj["versionId"] = (
+            _b2a_base64(raw[90:114], newline=False).translate(TO_VERSION_ALPHABET).decode()
+        )
+    # '00', the epoch second, 8 hex digits (as ``sequencer``)
+    obj["sequencer"] = (
+        "00" + ((ms // 1000 & 0xFFFFFFFF).to_bytes(4, "big") + raw[117:113:-1]).hex().upper()
+    )
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": region,
+                "eventTime": iso + "Z",
+                "eventName": "ObjectCreated:Put",
+                "userIdentity": {"principalId": principal},
+                "requestParameters": {
+                    "sourceIPAddress": aws.ipv4_from_bits(int.from_bytes(raw[39:43], "little"))
+                },
+                "responseElements": {
+                    "x-amz-request-id": raw[61:69].hex().upper(),
+                    "x-amz-id-2": _b2a_base64(raw[118:174], newline=False).decode(),
+                },
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": aws.uuid4_from_bits(int.from_bytes(raw[45:61], "little"))
+                    if raw[43] & 1
+                    else _TO_LAMBDA[raw[44] % 20],
+                    "bucket": {
+                        "name": bucket,
+                        "ownerIdentity": {"principalId": owner},
+                        "arn": f"arn:{partition}:s3:::{bucket}",
+                    },
+                    "object": obj,
+                },
+            }
+        ]
+    }
 
 
 def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One S3 notification record whose bucket, key, size, ETag and extras agree."""
+    if o.is_default:
+        return _default_s3(ctx)
     name: str = o.event_name
     _check_options_for(ctx, o, name)
-    raw = ctx.randbytes(_DRAW_BYTES)
+    raw = _draw(ctx)
     bucket: str = o.bucket
     if bucket:
         _fail_bucket(ctx, "bucket", bucket)
@@ -622,7 +726,7 @@ def build_s3(ctx: BuildContext, o: Options) -> dict[str, Any]:
     record = notification_record(
         event_name=name, region=ctx.region, partition=ctx.partition, time=ctx.time,
         principal_id=principal, source_ip=source_ip, request_id=request_id.hex().upper(),
-        host_id=host_id_for(request_id), configuration_id=configuration, bucket=bucket,
+        host_id=host_id_from(raw[118:174]), configuration_id=configuration, bucket=bucket,
         owner_id=owner, obj=_object(ctx, o, name, key, raw[69:118]),
     )  # fmt: skip
     if name in _WITH_EXTRA_DATA:

@@ -13,12 +13,14 @@ from ..building import BuildContext
 from ..content import NOUNS, PLANS
 from ..registry import EventSource, Option, Options
 from . import _s3_common
-from .s3 import encode_key, keys_from, version_id_from
+from .s3 import TO_VERSION_ALPHABET, encode_key, keys_from, keys_of, version_id_from
 
 SCHEMA_VERSIONS = ("1.0", "2.0")
 MAX_USER_ARGUMENTS = 10  # LambdaInvokeOperation.UserArguments: up to 10 pairs
 MAX_ARGUMENT_KEY = 64
 MAX_ARGUMENT_VALUE = 1024
+_b2a_base64 = binascii.b2a_base64
+_URL_SAFE = aws.URL_SAFE
 _JOB_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -74,8 +76,8 @@ def _opaque_ids(raw: bytes) -> str:
     as one unpadded URL-safe base64 text, derived from the build's random bytes: one hash call
     instead of a second block of the pool, and one encoding (both sizes are whole base64
     groups), since they are opaque either way."""
-    digest = blake2b(raw, digest_size=54, person=b"s3-batch").digest()
-    return binascii.b2a_base64(digest, newline=False).translate(aws.URL_SAFE).decode()
+    digest = blake2b(raw).digest()[:54]  # the default 64-byte digest costs less than 54 bytes
+    return _b2a_base64(digest, newline=False).translate(aws.URL_SAFE).decode()
 
 
 # One build draws its bits at once and slices them (each draw costs more than slicing):
@@ -84,8 +86,42 @@ def _opaque_ids(raw: bytes) -> str:
 _DRAW_BITS = 392
 
 
+def _default_s3_batch(ctx: BuildContext) -> dict[str, Any]:
+    """The default request (schema 2.0, no overrides) written at once: the general path's
+    values from the same draw, without its checks of options that were not given. Its small
+    values are shifted out of the draw (``raw[i]`` is ``b >> 128 + 8 * i & 255``)."""
+    b = ctx.getrandbits(_DRAW_BITS)
+    raw = (b >> 128).to_bytes(33, "little")
+    bits = b >> 328 & 0xFFFF  # raw[25:27]
+    bucket = f"{NOUNS[bits % 20]}-{NOUNS[(bits >> 5) % 20]}-{ctx.account_id[-4:]}-{ctx.region}"
+    if len(bucket) > 63:  # a drawn name is valid but for its length
+        _s3_common.bucket(ctx, None, bits)
+    # the invocation id (52 characters), then the task id (20), as ``_opaque_ids``
+    opaque = _b2a_base64(blake2b(raw).digest()[:54], newline=False).translate(_URL_SAFE).decode()
+    job: dict[str, Any] = {"id": aws.uuid4_from_bits(b)}
+    bits = b >> 376  # raw[31:33]
+    if not bits & 1:  # half the jobs pass userArguments (as ``_user_arguments``)
+        job["userArguments"] = {"mode": PLANS[(bits >> 1) % 3], "target": NOUNS[(bits >> 8) % 20]}
+    version = None
+    if (b >> 128 & 255) < 102:  # 40% of manifests name object versions
+        version = _b2a_base64(raw[1:25], newline=False).translate(TO_VERSION_ALPHABET).decode()
+    return {
+        "invocationSchemaVersion": "2.0",
+        "invocationId": opaque[:52],
+        "job": job,
+        "tasks": [{
+            "taskId": opaque[52:],
+            "s3Key": keys_of(b >> 344 & 0xFFFFFFFF, ctx.time_ms)[1],  # raw[27:31]
+            "s3VersionId": version,
+            "s3Bucket": bucket,
+        }],
+    }  # fmt: skip
+
+
 def build_s3_batch(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """One LambdaInvoke request: the key URL-encoded, the bucket as ARN (1.0) or name (2.0)."""
+    if o.is_default:
+        return _default_s3_batch(ctx)
     schema: str = o.schema_version
     if schema == "1.0" and o.user_arguments is not None:
         ctx.fail("user_arguments", "userArguments need invocationSchemaVersion 2.0")

@@ -3,6 +3,7 @@ the EventBridge envelope around an S3 ``detail`` (shapes.md section 1b)."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from datetime import UTC, datetime
@@ -10,10 +11,11 @@ from typing import Any
 
 from .. import aws
 from ..building import BuildContext
+from ..content import NOUNS
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z, iso_z_of_ms
+from ..timefmt import iso_of_ms, iso_z, iso_z_of_ms
 from . import _s3_common
-from .s3 import MAX_OBJECT_SIZE, version_id_from
+from .s3 import MAX_OBJECT_SIZE, keys_of, version_id_from
 
 CREATED = "Object Created"
 DELETED = "Object Deleted"
@@ -106,6 +108,7 @@ _SMALL = 262  # bucket 10, key 31, reason 5, versioned 7, size 24, sequencer 32,
 _M128 = (1 << 128) - 1
 _SIZE_SCALE = 17 * 2.0**-24  # 24 random bits -> [0, 17): size = 200 bytes * 2 ** that
 _DAY_MS = 86_400_000
+_blake2b = hashlib.blake2b
 
 
 def _reason(o: Options, bits: int) -> str | None:
@@ -135,7 +138,7 @@ def _object(
     if kind in _HAS_ETAG:
         obj["etag"] = _etag(ctx, o, reason, b >> 128)
     if versioned:
-        obj["version-id"] = o.version_id or version_id_from(ctx.randbytes(24))
+        obj["version-id"] = o.version_id or _version_id(b)
     if kind in _HAS_SEQUENCER:
         if o.sequencer is None:
             obj["sequencer"] = _sequencer(ctx, small >> 77 & 0xFFFFFFFF)
@@ -144,6 +147,12 @@ def _object(
         else:
             ctx.fail("sequencer", f"{o.sequencer!r} is not a hexadecimal string")
     return obj
+
+
+def _version_id(b: int) -> str:
+    """A ``version-id`` from 24 bytes of a BLAKE2b digest of the draw's low 128 bits (the event
+    id's): the draw has used up the pool's first block, whose refill would cost more."""
+    return version_id_from(_blake2b((b & _M128).to_bytes(16, "little")).digest()[:24])
 
 
 def _sequencer(ctx: BuildContext, low: int) -> str:
@@ -235,8 +244,55 @@ def _add_extras(
         detail["destination-access-tier"] = o.access_tier or ACCESS_TIERS[pick & 1]
 
 
+def _default_s3_eventbridge(ctx: BuildContext) -> dict[str, Any]:
+    """The default event (Object Created, no overrides) written at once: the general path's
+    values from the same draw, without its checks of options that were not given."""
+    b = ctx.getrandbits(_DRAW_BITS)
+    small = b >> _SMALL
+    bits = small & 0x3FF
+    region, account, ms = ctx.region, ctx.account_id, ctx.time_ms
+    bucket = f"{NOUNS[bits % 20]}-{NOUNS[(bits >> 5) % 20]}-{account[-4:]}-{region}"
+    if len(bucket) > 63:  # a drawn name is valid but for its length
+        _s3_common.bucket(ctx, None, bits)
+    iso = iso_of_ms(ms)
+    reason = CREATED_REASONS[small >> 41 & 3]
+    etag = f"{b >> 128 & _M128:032x}"
+    if reason == "CompleteMultipartUpload":
+        etag = f"{etag}-{2 + (b >> 256 & 63) % 40}"
+    obj: dict[str, Any] = {
+        "key": keys_of(small >> 10 & 0x7FFFFFFF, ms)[0],
+        "size": int(200 * 2 ** ((small >> 53 & 0xFFFFFF) * _SIZE_SCALE)),
+        "etag": etag,
+    }
+    if (small >> 46 & 127) < 38:  # 30% of buckets are versioned
+        obj["version-id"] = _version_id(b)
+    stamp = (ms // 1000 & 0xFFFFFFFF) << 32 | small >> 77 & 0xFFFFFFFF
+    obj["sequencer"] = "00" + stamp.to_bytes(8, "big").hex().upper()
+    return {
+        "version": "0",
+        "id": aws.uuid4_from_bits(b),
+        "detail-type": CREATED,
+        "source": "aws.s3",
+        "account": account,
+        "time": iso[:19] + "Z",
+        "region": region,
+        "resources": [f"arn:{ctx.partition}:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": obj,
+            "request-id": (small >> 109 & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big").hex().upper(),
+            "requester": account,
+            "source-ip-address": aws.ipv4_from_bits(small >> 173 & 0xFFFFFFFF),
+            "reason": reason,
+        },
+    }
+
+
 def build_s3_eventbridge(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An S3 event as EventBridge delivers it: the bucket ARN in ``resources``, the raw key."""
+    if o.is_default:
+        return _default_s3_eventbridge(ctx)
     _check_combinations(ctx, o)
     b = ctx.getrandbits(_DRAW_BITS)
     small = b >> _SMALL

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from hashlib import shake_128
 from time import gmtime
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +14,8 @@ from ..building import BuildContext
 from ..content import FIRST_NAMES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
 from ..timefmt import TWO_DIGITS, iso_z_of_ms
-from . import _s3_common
+from . import _http, _s3_common
+from .s3 import keys_of
 
 OPERATIONS = ("GetObject", "HeadObject", "ListObjects", "ListObjectsV2")
 CONTEXT_KEYS = {
@@ -66,14 +66,17 @@ def _creation_date(epoch_s: int) -> str:
     return f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {two[t.tm_mday]} {clock} UTC {t.tm_year}"
 
 
-def _identity(ctx: BuildContext, o: Options, raw: bytes, small: int) -> dict[str, Any]:
+def _identity(
+    ctx: BuildContext, o: Options, key_id: bytes, unique_id: bytes, small: int
+) -> dict[str, Any]:
     """``userIdentity`` of the caller: an IAM user, or a role session (with sessionContext);
-    ``raw`` is 33 random bytes (access key id, unique id), ``small`` 29 random bits."""
+    ``key_id`` 16 opaque bytes (the access key id), ``unique_id`` 17 random bytes, ``small``
+    29 random bits."""
     p, account = ctx.partition, ctx.account_id
     kind: str = o.identity_type or ("AssumedRole" if small % 5 < 3 else "IAMUser")
     b = small >> 3
-    key_chars = raw[:16].translate(_UPPER_DIGITS).decode()
-    unique = raw[16:33].translate(_UPPER_DIGITS).decode()
+    key_chars = key_id.translate(_UPPER_DIGITS).decode()
+    unique = unique_id.translate(_UPPER_DIGITS).decode()
     if kind == "IAMUser":
         first, noun = FIRST_NAMES[b % len(FIRST_NAMES)], NOUNS[(b >> 5) % len(NOUNS)]
         user = o.user_name or f"{first.lower()}.{noun}"
@@ -129,28 +132,72 @@ def _presigned_url(ctx: BuildContext, host: str, path: str, query: str, raw: byt
     return f"https://{host}{path}?{query + '&' if query else ''}{signed}"
 
 
-# One build draws 59 bytes from the pool (within its first block): [0:16] request id, [16:49]
-# the caller's access key id and unique id, [49:53] the key, [53:59] small picks. The opaque
-# tokens (304 bytes: presigned URL's key id, token and signature, the output token) are one
-# SHAKE-128 call over those bytes rather than two more blocks of the pool.
-_DRAW_BYTES = 59
-_OPAQUE_BYTES = 304
+# One build draws 46 bytes from the pool (within its first block): [0:16] request id, [16:33]
+# the caller's unique id, [33:37] the key, [37:43] small picks, [43:46] where the opaque bytes
+# are cut from. Those (320: the presigned URL's key id, token and signature, the output token,
+# the caller's access key id) are slices of ``_http``'s fixed random blob: hashing them out of
+# the draw would cost more than the rest of the build.
+_DRAW_BYTES = 46
+_OPAQUE_BYTES = 320
+
+
+_OLAP_NAMES = tuple(f"{noun}-olap" for noun in NOUNS)
+_AP_NAMES = tuple(f"{noun}-ap" for noun in NOUNS)
+
+
+def _default_s3_object_lambda(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    """The default request (GetObject, no overrides) written at once: the general path's
+    values from the same draw, without its checks of options that were not given."""
+    b = ctx.getrandbits(8 * _DRAW_BYTES)
+    raw = b.to_bytes(_DRAW_BYTES, "little")
+    opaque = _http.opaque(b >> 344, _OPAQUE_BYTES)
+    small = b >> 296 & 0xFFFFFFFFFFFF  # raw[37:43], as the general path's
+    olap, supporting = _OLAP_NAMES[small % 20], _AP_NAMES[(small >> 5) % 20]
+    # a drawn key's form encoding with %20 for its spaces is its quote(key, safe="/~")
+    path = "/" + keys_of(b >> 264 & 0x7FFFFFFF, ctx.time_ms)[1].replace("+", "%20")
+    p, region, account = ctx.partition, ctx.region, ctx.account_id
+    suffix = "amazonaws.com.cn" if p == "aws-cn" else "amazonaws.com"
+    olap_host = f"{olap}-{account}.s3-object-lambda.{region}.{suffix}"
+    ap_host = f"{supporting}-{account}.s3-accesspoint.{region}.{suffix}"
+    cell = f"io-{_short_region(region)}-cell{_CELLS[(small >> 10 & 15) % 12]}"
+    return {
+        "xAmzRequestId": aws.uuid4_from_bits(b),
+        "getObjectContext": {
+            "inputS3Url": _presigned_url(ctx, ap_host, path, "", opaque),
+            "outputRoute": cell,
+            "outputToken": opaque[144:304].translate(_ALNUM).decode(),
+        },
+        "configuration": {
+            "accessPointArn": f"arn:{p}:s3-object-lambda:{region}:{account}:accesspoint/{olap}",
+            "supportingAccessPointArn": f"arn:{p}:s3:{region}:{account}:accesspoint/{supporting}",
+            "payload": _PAYLOADS[(small >> 14 & 7) % 5],
+        },
+        "userRequest": {
+            "url": f"https://{olap_host}{path}",
+            "headers": {"Host": olap_host, "Accept-Encoding": "identity",
+                        "X-Amz-Content-SHA256": EMPTY_SHA256},
+        },
+        "userIdentity": _identity(ctx, o, opaque[304:], raw[16:33], small >> 17),
+        "protocolVersion": "1.00",
+    }  # fmt: skip
 
 
 def build_s3_object_lambda(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """An Object Lambda request whose URLs, hosts and ARNs name the same access points."""
+    if o.is_default:
+        return _default_s3_object_lambda(ctx, o)
     operation: str = o.operation
     if o.key is not None and operation.startswith("List"):
         ctx.fail("key", f"{operation} lists a bucket; it names no object key")
     raw = ctx.randbytes(_DRAW_BYTES)
-    opaque = shake_128(raw).digest(_OPAQUE_BYTES)
+    opaque = _http.opaque(int.from_bytes(raw[43:46], "little"), _OPAQUE_BYTES)
     # 48 bits: access points 5 + 5, cell 4, payload 3, identity 29 (kind 3, names 14, age 12)
-    small = int.from_bytes(raw[53:59], "little")
+    small = int.from_bytes(raw[37:43], "little")
     olap = _access_point(ctx, "access_point", o.access_point, "olap", small)
     supporting = _access_point(
         ctx, "supporting_access_point", o.supporting_access_point, "ap", small >> 5
     )
-    key = _s3_common.key(ctx, o.key, int.from_bytes(raw[49:53], "little") & 0x7FFFFFFF)
+    key = _s3_common.key(ctx, o.key, int.from_bytes(raw[33:37], "little") & 0x7FFFFFFF)
     path, query = _path_and_query(operation, key, key.split("/")[0] + "/")
     region, account = ctx.region, ctx.account_id
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
@@ -160,7 +207,7 @@ def build_s3_object_lambda(ctx: BuildContext, o: Options) -> dict[str, Any]:
     if operation == "GetObject":  # only GetObject streams its answer with WriteGetObjectResponse
         cell = f"io-{_short_region(region)}-cell{_CELLS[(small >> 10 & 15) % 12]}"
         context["outputRoute"] = cell
-        context["outputToken"] = opaque[144:].translate(_ALNUM).decode()
+        context["outputToken"] = opaque[144:304].translate(_ALNUM).decode()
     url = f"https://{olap_host}{path}{'?' + query if query else ''}"
     payload = o.payload if o.payload is not None else _PAYLOADS[(small >> 14 & 7) % 5]
     headers = {"Host": olap_host, "Accept-Encoding": "identity",
@@ -176,7 +223,7 @@ def build_s3_object_lambda(ctx: BuildContext, o: Options) -> dict[str, Any]:
             "payload": payload,
         },
         "userRequest": {"url": url, "headers": headers},
-        "userIdentity": _identity(ctx, o, raw[16:49], small >> 17),
+        "userIdentity": _identity(ctx, o, opaque[304:], raw[16:33], small >> 17),
         "protocolVersion": "1.00" if operation == "GetObject" else "1.01",
     }
 

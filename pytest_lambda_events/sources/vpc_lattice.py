@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .. import aws
-from ..building import BuildContext
+from ..building import BuildContext, frozen_now
 from ..content import NOUNS, ROLES
 from ..registry import EventSource, Option, Options
 from . import _http
@@ -21,6 +21,8 @@ _SERVICE = re.compile(r"^(?!svc-)[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 
 
 def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
+    if o.is_default:
+        return _default_lattice(ctx)
     # one draw: the service's own small choices (33 bits), the ids (304), the session (128),
     # the route's and the request's bits
     bits = ctx.getrandbits(_DRAW)
@@ -99,6 +101,86 @@ def build_lattice(ctx: BuildContext, o: Options) -> dict[str, Any]:
         "targetGroupArn": target_group_arn,
         "identity": identity,
         "region": ctx.region,
+        "timeEpoch": str(micros),
+    }
+    return event
+
+
+def _default_lattice(ctx: BuildContext) -> dict[str, Any]:
+    """``build_lattice`` given no options: the same kind of event, written directly."""
+    # one draw: the version (1), the service name (16), the method (8), the identity (24), the
+    # route's (56), the request's (96) and 128 spread over the ids (304), the session (128),
+    # an item's UUID (128), a session cookie (128) and the body (256)
+    bits = ctx.getrandbits(329)
+    wide = _http.spread(bits >> 201)
+    service = f"{NOUNS[(bits >> 1 & 255) % len(NOUNS)]}-{ROLES[(bits >> 9 & 255) % len(ROLES)]}"
+    ids = f"{wide & _MASK_304:076x}"
+    sn, svc, tg, vpc = ids[:17], ids[17:34], ids[34:51], ids[51:68]
+    region, account, partition = ctx.region, ctx.account_id, ctx.partition
+    prefix = f"arn:{partition}:vpc-lattice:{region}:{account}"
+    network_arn = f"{prefix}:servicenetwork/sn-{sn}"
+    service_arn = f"{prefix}:service/svc-{svc}"
+    target_group_arn = f"{prefix}:targetgroup/tg-{tg}"
+    vpc_arn = f"arn:{partition}:ec2:{region}:{account}:vpc/vpc-{vpc}"
+    method = _http.METHOD_BY_BYTE[bits >> 17 & 255]
+    path = _http.random_path_from(method, bits >> 49, wide >> 432)
+    dice = bits >> 105
+    address, agent, accept, cookie = _http.client_from(dice, wide >> 560)
+    # in the order the general path adds them: Lattice passes headers on unsorted
+    headers = {
+        "host": f"{service}-{svc}.{ids[68:75]}.vpc-lattice-svcs.{region}.on.aws",
+        "x-forwarded-for": address,
+        "x-amzn-lattice-network": f"SourceVpcArn={vpc_arn}",
+        "x-amzn-lattice-target": f"ServiceNetworkArn={network_arn}; ServiceArn={service_arn}; "
+        f"TargetGroupArn={target_group_arn}",
+    }
+    if cookie is not None:
+        headers["cookie"] = cookie
+    headers.update(accept)
+    headers["user-agent"] = agent
+    body = _http.default_body(headers, method, wide >> 688)
+    query = _http.drawn_query(method, dice)
+    grouped = _http.grouped(query[0]) if query else None
+    if not bits & 1:  # version 1
+        return {
+            "raw_path": path,
+            "method": method,
+            "headers": headers,
+            "query_string_parameters": {k: ",".join(v) for k, v in grouped.items()}
+            if grouped
+            else {},
+            "body": body or "",
+            "is_base64_encoded": False,
+        }
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "path": path,
+        "method": method,
+        "headers": {name: [value] for name, value in headers.items()},
+    }
+    if grouped:
+        event["queryStringParameters"] = grouped
+    if body is not None:
+        event["body"] = body
+    event["isBase64Encoded"] = False
+    identity: dict[str, Any] = {"sourceVpcArn": vpc_arn}
+    if bits >> 25 & 255 < 154:  # 60% of callers sign with IAM
+        role = f"{NOUNS[(bits >> 33 & 255) % len(NOUNS)]}-{ROLES[(bits >> 41 & 255) % len(ROLES)]}"
+        session = f"{wide >> 304 & _MASK_128:032x}"
+        identity["type"] = "AWS_IAM"
+        identity["principal"] = f"arn:{partition}:sts::{account}:assumed-role/{role}-role/{session}"
+        identity["sessionName"] = session
+    else:
+        identity["type"] = "NONE"
+    ms = ctx.time_ms
+    # microseconds: those of a frozen clock, else the drawn time's (whole milliseconds)
+    micros = ms * 1000 if frozen_now() is None else ms // 1000 * 1_000_000 + ctx.time.microsecond
+    event["requestContext"] = {
+        "serviceNetworkArn": network_arn,
+        "serviceArn": service_arn,
+        "targetGroupArn": target_group_arn,
+        "identity": identity,
+        "region": region,
         "timeEpoch": str(micros),
     }
     return event

@@ -112,6 +112,15 @@ def test_sns_service_token_and_generic_resource_type_are_accepted() -> None:
     assert event["ResourceProperties"]["ServiceToken"] == topic
 
 
+@pytest.mark.parametrize("seed", range(60))
+def test_the_default_build_is_the_general_one(seed: int) -> None:
+    """Without overrides the builder writes the event directly: it must be the event the
+    general path builds (an override equal to the drawn request type takes that path)."""
+    event = build_event("cloudformation", seed)
+    assert event == build_event("cloudformation", seed, request_type=event["RequestType"])
+    MODELS[event["RequestType"]].model_validate(event)
+
+
 def test_determinism() -> None:
     assert build_event("cloudformation", 9) == build_event("cloudformation", 9)
     assert build_event("cloudformation", 9) != build_event("cloudformation", 10)

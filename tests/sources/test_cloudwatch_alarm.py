@@ -151,3 +151,16 @@ def test_determinism() -> None:
 def test_bad_input(overrides: dict, pattern: str) -> None:
     with pytest.raises(EventConfigError, match=pattern):
         build_event("cloudwatch_alarm", 1, **overrides)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_default_build_is_the_general_one(seed: int) -> None:
+    """Without overrides the builder takes a direct path: it must build the event the general
+    path builds (an override equal to the drawn kind takes that path)."""
+    event = build_event("cloudwatch_alarm", seed)
+    configuration = event["alarmData"]["configuration"]
+    if "alarmRule" in configuration:
+        kind = "composite"
+    else:
+        kind = "math" if len(configuration["metrics"]) > 1 else "metric"
+    assert event == build_event("cloudwatch_alarm", seed, kind=kind)

@@ -208,3 +208,12 @@ def test_bad_input_names_the_field_and_what_is_allowed(
     with pytest.raises(EventConfigError, match=pattern) as info:
         build_event("cloudwatch_logs", 2, **overrides)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_default_build_is_the_general_one(seed: int) -> None:
+    """Without overrides the builder writes the payload directly: it must be the event the
+    general path builds (an override of the default message type takes that path)."""
+    event = build_event("cloudwatch_logs", seed)
+    assert event == build_event("cloudwatch_logs", seed, message_type="DATA_MESSAGE")
+    models.CloudWatchLogsModel.model_validate(event)

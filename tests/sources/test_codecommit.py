@@ -112,3 +112,11 @@ def test_determinism() -> None:
 def test_bad_input(overrides: dict, pattern: str) -> None:
     with pytest.raises(EventConfigError, match=pattern):
         build_event("codecommit", 1, **overrides)
+
+
+def test_the_default_record_is_the_general_paths_for_the_default_options() -> None:
+    # with no override the builder writes the record directly; naming the default event name
+    # takes the general path, which must make the same record from the same seed
+    for seed in range(300):
+        general = build_event("codecommit", seed, event_name="ReferenceChanges")
+        assert build_event("codecommit", seed) == general

@@ -112,6 +112,15 @@ def test_overrides_land_where_they_belong() -> None:
     assert build_event("config", 2, rule_parameters={})["ruleParameters"] == "{}"
 
 
+@pytest.mark.parametrize("seed", range(80))
+def test_the_default_build_is_the_general_one(seed: int) -> None:
+    """Without overrides the builder writes the invoking event's JSON directly: it must be the
+    text the general path encodes (an override equal to the drawn message type takes it)."""
+    event = build_event("config", seed)
+    message_type = json.loads(event["invokingEvent"])["messageType"]
+    assert event == build_event("config", seed, message_type=message_type)
+
+
 def test_determinism() -> None:
     assert build_event("config", 8) == build_event("config", 8)
     assert build_event("config", 8) != build_event("config", 9)

@@ -448,3 +448,12 @@ def test_bad_input_is_rejected_with_what_is_allowed(
     with pytest.raises(EventConfigError, match=message) as info:
         build_event("dynamodb", 1, **overrides)
     assert str(info.value).startswith("dynamodb: ")
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_the_default_build_is_the_general_one(seed: int) -> None:
+    """Without overrides the builder writes the one-record event directly: it must be the
+    event the general path builds (an override equal to the drawn view type takes it)."""
+    event = build_event("dynamodb", seed)
+    view = event["Records"][0]["dynamodb"]["StreamViewType"]
+    assert event == build_event("dynamodb", seed, stream_view_type=view)

@@ -119,3 +119,10 @@ def test_large_batch_has_unique_record_ids() -> None:
 def test_bad_input_is_explained(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(EventConfigError, match=message):
         build_event("firehose", 1, **overrides)
+
+
+def test_the_default_batch_is_the_general_paths_for_the_default_options() -> None:
+    # with no override the builder writes the batch directly; naming the default buffering
+    # interval takes the general path, which must make the same batch from the same seed
+    for seed in range(300):
+        assert build_event("firehose", seed) == build_event("firehose", seed, buffer_interval=60)

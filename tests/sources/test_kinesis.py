@@ -366,3 +366,12 @@ def test_bad_input_is_rejected_with_what_is_allowed(
     with pytest.raises(EventConfigError, match=message) as info:
         build_event("kinesis", 1, **overrides)
     assert str(info.value).startswith("kinesis: ")
+
+
+def test_the_default_path_writes_what_the_general_path_writes() -> None:
+    """A build without options takes _default_kinesis; an option that changes nothing
+    (encryption_type=None) takes the general path, which must agree."""
+    for seed in range(300):
+        assert build_event("kinesis", seed=seed) == build_event(
+            "kinesis", seed=seed, encryption_type=None
+        )

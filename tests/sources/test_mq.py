@@ -318,3 +318,26 @@ def test_a_full_batch_stays_under_six_mb_or_is_refused() -> None:
     # JMS ids make ActiveMQ messages bigger: 10,000 JSON messages exceed the 6 MB batch cap
     with pytest.raises(EventConfigError, match=r"count: 10,000 records make a [\d,]+-byte event"):
         build_event("mq", 2, count=10_000)
+
+
+@pytest.mark.parametrize("source", ["mq", "rabbitmq"])
+def test_the_default_path_writes_what_the_general_path_writes(source: str) -> None:
+    """A build without options takes the direct path (_default_mq, _default_rabbitmq); an
+    option that changes nothing (redelivered=False) takes the general one, which must agree."""
+    for seed in range(200):
+        assert build_event(source, seed=seed) == build_event(source, seed=seed, redelivered=False)
+
+
+@pytest.mark.parametrize("source", ["mq", "rabbitmq"])
+def test_user_documents_carry_a_drawn_user_id(source: str) -> None:
+    """A user record reads its UUID from bits a builder draws only for user records: the kind
+    it writes and the kind the builder drew for must agree (no all-zero ids)."""
+    users = 0
+    for seed in range(120):
+        event = build_event(source, seed=seed, count=1 + seed % 3)
+        for message in event.get("messages") or next(iter(event["rmqMessagesByQueue"].values())):
+            document = json.loads(base64.b64decode(message["data"]))
+            if "userId" in document:
+                users += 1
+                assert not document["userId"].startswith("00000000-0000"), document
+    assert users > 20

@@ -115,3 +115,10 @@ def test_one_task_per_invocation_so_no_count() -> None:
 def test_bad_input_is_explained(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(EventConfigError, match=message):
         build_event("s3_batch", 1, **overrides)
+
+
+def test_the_default_request_is_the_general_paths_for_the_default_options() -> None:
+    # with no override the builder writes the request directly; naming the default schema
+    # takes the general path, which must make the same request from the same seed
+    for seed in range(300):
+        assert build_event("s3_batch", seed) == build_event("s3_batch", seed, schema_version="2.0")

@@ -122,3 +122,11 @@ def test_deterministic_per_seed() -> None:
 def test_bad_input_is_explained(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(EventConfigError, match=message):
         build_event("s3_object_lambda", 1, **overrides)
+
+
+def test_the_default_request_is_the_general_paths_for_the_default_options() -> None:
+    # with no override the builder writes the request directly; naming the default operation
+    # takes the general path, which must make the same request from the same seed
+    for seed in range(300):
+        general = build_event("s3_object_lambda", seed, operation="GetObject")
+        assert build_event("s3_object_lambda", seed) == general

@@ -138,3 +138,13 @@ def test_same_seed_same_event_and_records_do_not_share_attribute_dicts():
 def test_bad_input_is_a_clear_event_config_error(overrides, pattern):
     with pytest.raises(EventConfigError, match=pattern):
         build_event("sqs", seed=1, **overrides)
+
+
+@pytest.mark.parametrize("count", [1, 2, 10, 150])
+def test_the_plain_batch_path_writes_what_the_general_path_writes(count):
+    """``count`` alone takes _standard_batch (its records written as literals); an option
+    that changes nothing (receive_count=1) takes the general path, which must agree."""
+    for seed in range(15):
+        plain = build_event("sqs", seed=seed, count=count)
+        assert plain == build_event("sqs", seed=seed, count=count, receive_count=1)
+        assert len({r["receiptHandle"] for r in plain["Records"]}) == count
