@@ -142,6 +142,40 @@ def _fifo_system(
     )
 
 
+def standard_record(
+    message_id: str,
+    receipt_handle: str,
+    body: str,
+    md5_of_body: str,
+    receive_count: str,
+    sent_timestamp: str,
+    sender_id: str,
+    first_receive_timestamp: str,
+    queue_arn: str,
+    region: str,
+) -> dict[str, Any]:
+    """``sqs_record`` of a standard queue's message with no message attributes, trace header or
+    dead-letter source (what most batches hold), its system attributes written inline: the
+    builder's default batches and the harness's drains make one per message."""
+    return {
+        "messageId": message_id,
+        "receiptHandle": receipt_handle,
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": receive_count,
+            "SentTimestamp": sent_timestamp,
+            "SenderId": sender_id,
+            "ApproximateFirstReceiveTimestamp": first_receive_timestamp,
+        },
+        "messageAttributes": {},
+        "md5OfBody": md5_of_body,
+        "md5OfMessageAttributes": None,
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
 def _check_attributes(ctx: BuildContext, attributes: Mapping[str, Any]) -> dict[str, Any]:
     if len(attributes) > MAX_MESSAGE_ATTRIBUTES:
         ctx.fail("message_attributes", f"{len(attributes)} attributes; SQS allows at most 10")
@@ -247,8 +281,8 @@ def build_sqs(ctx: BuildContext, o: Options) -> dict[str, Any]:
 
 def _standard_batch(ctx: BuildContext, count: int) -> dict[str, Any]:
     """``build_sqs`` of a standard queue's batch with no message options: the same draws and
-    the same event, the records written as literals (the general path's calls per record cost
-    a sixth of a batch's build; tests/sources/test_sqs.py checks both paths agree)."""
+    the same event, each record one ``standard_record`` call (the general path's calls per
+    record cost a sixth of a batch's build; tests/sources/test_sqs.py checks both agree)."""
     b = ctx.getrandbits(238)
     queue = f"{NOUNS[b % 20]}-{NOUNS[(b >> 5) % 20]}-{ROLES[(b >> 10) % 9]}"
     queue_arn = f"arn:{ctx.partition}:sqs:{ctx.region}:{ctx.account_id}:{queue}"
@@ -264,23 +298,10 @@ def _standard_batch(ctx: BuildContext, count: int) -> dict[str, Any]:
     message_ids = aws.uuid4s(draws, count)
     handles = aws.receipt_handles(draws, count)
     return {"Records": [
-        {
-            "messageId": message_ids[i],
-            "receiptHandle": handles[i],
-            "body": body,
-            "attributes": {
-                "ApproximateReceiveCount": "1",
-                "SentTimestamp": str(first_sent_ms + i),
-                "SenderId": sender,
-                "ApproximateFirstReceiveTimestamp": first_receive,
-            },
-            "messageAttributes": {},
-            "md5OfBody": _md5(body.encode()).hexdigest(),
-            "md5OfMessageAttributes": None,
-            "eventSource": "aws:sqs",
-            "eventSourceARN": queue_arn,
-            "awsRegion": region,
-        }
+        standard_record(
+            message_ids[i], handles[i], body, _md5(body.encode()).hexdigest(), "1",
+            str(first_sent_ms + i), sender, first_receive, queue_arn, region,
+        )
         for i, body in enumerate(bodies)
     ]}  # fmt: skip
 

@@ -35,6 +35,7 @@ from ..sources.sqs import (
     md5_of_message_attributes,
     message_attribute,
     sqs_record,
+    standard_record,
     system_attributes,
 )
 from ..timefmt import epoch_ms
@@ -74,6 +75,7 @@ _DEFAULTS: dict[str, Any] = {
 # Message states. A message is "queued" (visible, or waiting out its delay) or "in_flight"
 # (received, invisible until its visibility timeout ends); the others are final.
 QUEUED, IN_FLIGHT = "queued", "in_flight"
+_NO_LIMIT = float("inf")  # a queue without a redrive policy's maxReceiveCount
 DELETED, DEAD_LETTERED, EXPIRED = "deleted", "dead_lettered", "expired"
 
 
@@ -168,7 +170,15 @@ class Message:
     def record(self, receipt_handle: str, queue_arn: str, region: str) -> dict[str, Any]:
         """The message as a record of an SQS event, received with ``receipt_handle``
         (positional calls: a drain makes one per message)."""
-        attributes = self._message_attributes
+        attributes, first_receive = self._message_attributes, self.first_receive_timestamp
+        if (attributes is None and first_receive is not None and self.sequence_number is None
+                and self.aws_trace_header is None
+                and self.dead_letter_queue_source_arn is None):  # fmt: skip
+            return standard_record(
+                self.message_id, receipt_handle, self.body, self.md5_of_body,
+                str(self.receive_count), self.sent_timestamp, self.sender_id, first_receive,
+                queue_arn, region,
+            )  # fmt: skip
         return sqs_record(
             self.message_id, receipt_handle, self.body, self.attributes,
             {k: dict(v) for k, v in attributes.items()} if attributes else {},
@@ -421,11 +431,26 @@ class Queue:
     ) -> list[Message]:
         out: list[Message] = []
         visible = self._visible
+        # _deliverable and _take, inline for the common message (a drain passes every message
+        # through here): sent after the retention horizon, received fewer times than the limit
+        horizon, limit = now - self.retention, self.max_receive_count or _NO_LIMIT
+        first_receive = None
         while visible and len(out) < max_count:
             message = visible.popleft()
-            if message.state is QUEUED and self._deliverable(message, now):
-                self._take(message, now, visible_at)
-                out.append(message)
+            if message.state is not QUEUED:
+                continue
+            if (
+                message.enqueued_at <= horizon or message.receive_count >= limit
+            ) and not self._deliverable(message, now):
+                continue  # expired or dead-lettered on the way
+            message.state = IN_FLIGHT
+            message.receive_count += 1
+            message.visible_at = visible_at
+            if message.first_received_at is None:
+                message.first_received_at = now
+                first_receive = first_receive or self._received_ms(now)
+                message.first_receive_timestamp = first_receive
+            out.append(message)
         return out
 
     def _receive_fifo(self, now: datetime, max_count: int, visible_at: datetime) -> list[Message]:
