@@ -207,9 +207,12 @@ def build(
     account_id: str = DEFAULT_ACCOUNT_ID,
 ) -> dict[str, Any]:
     """Build one event of ``source`` from ``seed``; overrides are validated first."""
-    if not overrides:  # most builds: one record, cached options, no collector to pause
+    if not overrides:  # most builds: cached options, one record, no collector to pause
         ctx = BuildContext(source.id, seed, region, account_id)
-        return source.builder(ctx, source.plain_options(region, account_id))
+        event = source.builder(ctx, source.plain_options(region, account_id))
+        if source.invocation == "poll":  # a plugin's source may batch by default
+            _check_large_batch(source.id, event)
+        return event
     options = source.resolve(overrides, {"region": region, "account_id": account_id})
     ctx = BuildContext(source.id, seed, options.region, options.account_id, options.time)
     # the cyclic garbage collector is paused while a builder runs: an event is thousands of
@@ -222,9 +225,14 @@ def build(
     finally:
         if was_enabled:
             gc.enable()
-    if source.invocation == "poll" and len(event.get("Records") or ()) >= _MEASURE_FROM_RECORDS:
-        _check_batch_payload(source.id, event)
+    if source.invocation == "poll":
+        _check_large_batch(source.id, event)
     return event
+
+
+def _check_large_batch(source_id: str, event: Any) -> None:
+    if isinstance(event, dict) and len(event.get("Records") or ()) >= _MEASURE_FROM_RECORDS:
+        _check_batch_payload(source_id, event)
 
 
 def _check_batch_payload(source_id: str, event: dict[str, Any]) -> None:

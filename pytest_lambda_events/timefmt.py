@@ -19,22 +19,28 @@ TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))  # "00".."99", for every cloc
 _MILLIS = tuple(f"{i:03d}" for i in range(1000))
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
-# epoch day -> ("2025-07-04", "Fri, 04 Jul 2025"): a bounded cache of immutable text
-_DAYS: dict[int, tuple[str, str]] = {}
+# epoch day -> ("2025-07-04", "Fri, 04 Jul 2025", "2025/07/04"): a bounded cache of text
+_DAYS: dict[int, tuple[str, str, str]] = {}
 _last: tuple[datetime | None, str] = (None, "")
 _last_ms: tuple[int, str] = (-1, "")
 
 
-def _day(day: int) -> tuple[str, str]:
-    """The ISO and the RFC 2822 texts of an epoch day."""
+def _day(day: int) -> tuple[str, str, str]:
+    """The ISO, the RFC 2822 and the slashed texts of an epoch day."""
     texts = _DAYS.get(day)
     if texts is None:
         if len(_DAYS) > 4096:  # a long run crosses many days; keep the table small
             _DAYS.clear()
         d = date.fromordinal(day + _EPOCH_ORDINAL)
         rfc = f"{_WEEKDAYS[d.weekday()]}, {TWO_DIGITS[d.day]} {_MONTHS[d.month - 1]} {d.year}"
-        texts = _DAYS[day] = (d.isoformat(), rfc)
+        iso = d.isoformat()
+        texts = _DAYS[day] = (iso, rfc, iso.replace("-", "/"))
     return texts
+
+
+def date_path(day: int) -> str:
+    """``2025/07/04``: an epoch day as S3 keys and Lambda log streams write it."""
+    return (_DAYS.get(day) or _day(day))[2]
 
 
 def _clock(seconds_of_day: int) -> str:

@@ -14,7 +14,6 @@ import functools
 import json
 import re
 import struct
-import time
 import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES, WORDS, business_json
 from ..registry import EventSource, Option, Options
-from ..timefmt import iso_z
+from ..timefmt import date_path, iso_z
 
 MAX_EVENTS = 10_000  # log events in one PutLogEvents batch, forwarded as one payload
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -171,12 +170,6 @@ def _messages(ctx: BuildContext, o: Options, stamps: list[int], request: str) ->
 
 
 @functools.lru_cache(maxsize=256)  # a few days of events: immutable strings
-def _day_path(day: int) -> str:
-    """``YYYY/MM/DD`` of a day number since the epoch (a log stream's date prefix)."""
-    t = time.gmtime(day * 86_400)
-    return f"{t.tm_year}/{t.tm_mon:02d}/{t.tm_mday:02d}"
-
-
 def _control_payload(ctx: BuildContext, o: Options) -> dict[str, Any]:
     for option in ("messages", "log_group", "log_stream", "subscription_filter", "policy_level"):
         if getattr(o, option) is not None:
@@ -249,7 +242,7 @@ def _data_payload(ctx: BuildContext, o: Options) -> str:
     stream = (
         _quote(o.log_stream)
         if o.log_stream is not None
-        else f'"{_day_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}"'
+        else f'"{date_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}"'
     )
     # The console names a Lambda subscription "LambdaStream_<destination function>".
     subscription = (
@@ -282,7 +275,7 @@ def _default_event(ctx: BuildContext) -> dict[str, Any]:
     data = (
         f'{{"messageType":"DATA_MESSAGE","owner":"{ctx.account_id}","logGroup":"/aws/lambda/'
         f"{NOUNS[(s >> 22 & 0xFF) % n]}-{NOUNS[(s >> 30 & 0xFF) % n]}-{ROLES[(s >> 38 & 0xFF) % r]}"
-        f'","logStream":"{_day_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}",'
+        f'","logStream":"{date_path(first_ms // 86_400_000)}/[$LATEST]{h[:32]}",'
         f'"subscriptionFilters":["LambdaStream_{NOUNS[(s >> 46 & 0xFF) % n]}-log-'
         f'{ROLES[(s >> 54 & 0xFF) % r]}"],"logEvents":[{{"id":"'
         # event_id(first_ms, ingestion_ms, stream bits, 0)

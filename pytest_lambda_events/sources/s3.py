@@ -10,7 +10,7 @@ import binascii
 import hashlib
 import ipaddress
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -18,7 +18,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import FILE_TYPES, NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import epoch_ms, iso_ms_z, iso_of_ms
+from ..timefmt import date_path, epoch_ms, iso_ms_z, iso_of_ms
 
 CREATED = (
     "ObjectCreated:Put",
@@ -129,8 +129,6 @@ _SIZE_SCALE = 2.0**-24  # 24 random bits -> [0, 1)
 _MULTIPART = "ObjectCreated:CompleteMultipartUpload"
 _b2a_base64 = binascii.b2a_base64
 _blake2b = hashlib.blake2b
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_DATE_PATHS: dict[int, str] = {}  # epoch day -> "2025/07/04/"
 
 
 def bucket_name_problem(name: str) -> str | None:
@@ -184,15 +182,6 @@ def keys_from(b: int, time: datetime) -> tuple[str, str]:
     return keys_of(b, epoch_ms(time))
 
 
-def _date_path(day: int) -> str:
-    """``2025/07/04/``: the key prefix of an epoch day (remembered: a run spans a few days)."""
-    if len(_DATE_PATHS) > 4096:  # a long run crosses many days; keep the table small
-        _DATE_PATHS.clear()
-    iso = date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
-    path = _DATE_PATHS[day] = iso.replace("-", "/") + "/"
-    return path
-
-
 def keys_of(b: int, ms: int) -> tuple[str, str]:
     """``keys_from`` at epoch milliseconds ``ms`` (what builders know without a datetime)."""
     prefix, ext = _KEY_PREFIXES[b % 7], _EXTENSIONS[(b >> 3) % 6]
@@ -207,7 +196,7 @@ def keys_of(b: int, ms: int) -> tuple[str, str]:
         )
     day = ""
     if style < 5:  # the UTC date
-        day = _DATE_PATHS.get(ms // 86_400_000) or _date_path(ms // 86_400_000)
+        day = date_path(ms // 86_400_000) + "/"
     key = f"{prefix}{day}{NOUNS[noun]}-{10_000 + (b >> 14) % 90_000}.{ext}"
     return key, key
 
