@@ -220,10 +220,49 @@ def _update_description(o: Options, document: dict[str, Any] | None, bits: int) 
     return {"updatedFields": fields, "removedFields": []}
 
 
+def _default_documentdb(ctx: BuildContext) -> dict[str, Any]:
+    """``build_documentdb`` for the default options: one drawn event, written without the
+    option checks and helper calls of the general path (the same event)."""
+    bits = ctx.getrandbits(_BATCH_BITS + _RECORD_BITS)
+    r = bits >> _BATCH_BITS
+    op = _DRAWN_OPERATIONS[(bits & 0xFF) % 7]
+    c = bits >> 8
+    arn = (
+        f"arn:{ctx.partition}:rds:{ctx.region}:{ctx.account_id}:cluster:"
+        f"{NOUNS[c % len(NOUNS)]}-docdb-{c >> 8:06x}"
+    )
+    db, coll = (
+        f"{NOUNS[(bits >> 40 & 0xFF) % len(NOUNS)]}_db",
+        NOUNS[(bits >> 48 & 0xFF) % len(NOUNS)],
+    )
+    # the batch's only event: its second's first operation (i = 1), the process's next ObjectId
+    # counter, the resume token as resume_token writes it
+    t = ctx.time_ms // 1000 - 1 - (bits >> 120 & 0xFF) % 5
+    created = t if op == "insert" else t - 60 - (r >> 8 & 0xFFFFFFFF) % (30 * 86_400)
+    oid = f"{created & 0xFFFFFFFF:08x}{bits >> 56 & 0xFFFFFFFFFF:010x}"
+    oid += f"{((bits >> 96 & 0xFFFFFF) + 1) & 0xFFFFFF:06x}"
+    event: dict[str, Any] = {
+        "_id": {"_data": f"01{t:08x}0000000101000000010000{r >> 304 & 0xFFFF:04x}"},
+        "clusterTime": {"$timestamp": {"t": t, "i": 1}},
+        "documentKey": {"_id": {"$oid": oid}},
+    }
+    if op == "insert" or op == "replace":
+        event["fullDocument"] = {"_id": {"$oid": oid}, **_document(r >> 40 & _MASK_128)}
+    event["ns"] = {"db": db, "coll": coll}
+    event["operationType"] = op
+    if op == "update":  # as _update_description draws it (no UpdateLookup by default)
+        source = _document(r >> 176 & _MASK_128)
+        name = list(source)[-1]
+        fields = {name: source[name], "version": 2 + (r >> 168 & 0xFF) % 9}
+        event["updateDescription"] = {"updatedFields": fields, "removedFields": []}
+    return {"eventSourceArn": arn, "events": [{"event": event}], "eventSource": "aws:docdb"}
+
+
 def build_documentdb(ctx: BuildContext, o: Options) -> dict[str, Any]:
     """A batch of change events from one database (and collection) of a DocumentDB cluster."""
-    if not o.is_default:  # the default options need no checking
-        _check(ctx, o)
+    if o.is_default:
+        return _default_documentdb(ctx)
+    _check(ctx, o)
     count = _count(ctx, o)
     b, one = ctx.batch_bits(count, _BATCH_BITS, _RECORD_BITS)
     operations = _operations(ctx, o, count, b)

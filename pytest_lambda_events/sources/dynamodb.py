@@ -20,11 +20,12 @@ from ..attribute_values import (
     number_size,
     serialize_item,
 )
+from ..aws import uuid4_from_bits
 from ..building import BuildContext
 from ..content import CURRENCIES, DOMAINS, FIRST_NAMES, LAST_NAMES, PLANS, PRODUCTS
 from ..errors import EventConfigError, did_you_mean
 from ..registry import EventSource, Option, Options
-from ..timefmt import TWO_DIGITS, iso_ms_z_of_ms, iso_of_ms
+from ..timefmt import iso_ms_z_of_ms, iso_of_ms
 from ._streams import (
     WINDOW_OPTIONS,
     arrival_times_ms,
@@ -63,10 +64,12 @@ _TAGS = ("priority", "wholesale", "eu", "auto-renew", "net-30", "reviewed")
 _TABLE_PREFIXES = ("shop", "app", "main", "core", "billing")
 _SMALL_INTS = tuple(str(i) for i in range(300))
 _SMALL_SIZES = {text: number_size(text) for text in _SMALL_INTS}
-_ATTRIBUTE_COUNTS = {"order": 8, "user": 11, "session": 9, "invoice": 10}
+_N_FIRST, _N_LAST, _N_DOMAINS = len(FIRST_NAMES), len(LAST_NAMES), len(DOMAINS)
+_N_PLANS, _N_PRODUCTS, _N_CURRENCIES = len(PLANS), len(PRODUCTS), len(CURRENCIES)
+_N_AGENTS, _N_TAGS = len(_USER_AGENTS), len(_TAGS)
 _MASK_34, _MASK_48, _MASK_52 = (1 << 34) - 1, (1 << 48) - 1, (1 << 52) - 1
 _MASK_64, _MASK_66, _MASK_72 = (1 << 64) - 1, (1 << 66) - 1, (1 << 72) - 1
-_MASK_128, _MASK_256 = (1 << 128) - 1, (1 << 256) - 1
+_MASK_128 = (1 << 128) - 1
 # A batch's own values, sliced from one draw: entity and key layout (bits 0-7), view type
 # (8-15), table name (16-23), stream age (24-63), first sequence number (64-129), a one-record
 # batch's arrival (130-169).
@@ -289,12 +292,11 @@ def _key_values(entity: str, names: tuple[str, ...], area: int, since_ms: int) -
         own = f"ord-{h[:10]}"
         pk, sk = f"CUSTOMER#cus-{h[10:]}", f"ORDER#{own}"
     elif entity == "user":
-        own = aws.uuid4_from((area & _MASK_128).to_bytes(16, "little"))
+        own = uuid4_from_bits(area)
         pk, sk = f"USER#{own}", "PROFILE"
     elif entity == "session":
-        raw = (area & _MASK_256).to_bytes(32, "little")
-        own = raw[16:].hex()
-        pk, sk = f"USER#{aws.uuid4_from(raw)}", f"SESSION#{own}"
+        own = (area >> 128 & _MASK_128).to_bytes(16, "little").hex()
+        pk, sk = f"USER#{uuid4_from_bits(area)}", f"SESSION#{own}"
     else:
         b = area & _MASK_52
         own = f"INV-{100_000 + b % 900_000}"
@@ -314,8 +316,15 @@ def _typed_keys(names: tuple[str, ...], values: tuple[str, ...]) -> dict[str, An
 
 
 def _attributes(
-    entity: str, created_ms: int, created: str, updated: str, b: int, area: int, bump: int
-) -> tuple[dict[str, Any], int]:
+    entity: str,
+    created_ms: int,
+    created: str,
+    updated: str,
+    b: int,
+    area: int,
+    bump: int,
+    later: str | None = None,
+) -> tuple[dict[str, Any], int, dict[str, Any] | None]:
     """Typed non-key attributes of a generated item created at ``created_ms`` and last updated
     at ``updated``, from 64 bits of small choices (``b``) and the record's entity bits
     (``area``, past what its key took); ``bump=1`` gives the item one UpdateItem later (version
@@ -324,95 +333,132 @@ def _attributes(
 
     Also returns the size of the values as ``item_size`` counts them (names are counted by the
     caller), summed as they are made: measuring each record's images again would cost as much
-    as making them."""
-    attrs: dict[str, Any]
+    as making them. With ``later`` (and ``bump=0``), the third value is the item one update
+    later, updated at ``later`` (a MODIFY's new image beside its old one): the same values in
+    dicts and lists of its own, written from the values drawn once."""
+    pair: dict[str, Any] | None = None
     if entity == "order":
-        attrs, size = _order(b, area >> 72, bump)
+        attrs, size, pair = _order(b, area >> 72, bump, later is not None)
     elif entity == "user":
-        first, last = FIRST_NAMES[b % len(FIRST_NAMES)], LAST_NAMES[(b >> 5) % len(LAST_NAMES)]
+        first, last = FIRST_NAMES[b % _N_FIRST], LAST_NAMES[(b >> 5) % _N_LAST]
         role, other = _ROLE_NAMES[(b >> 9) % 5], _ROLE_NAMES[(b >> 12) % 5]
         roles = sorted({role, other}) if b >> 15 & 1 else [role]
         name = f"{first} {last}"
-        email = f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 16) % len(DOMAINS)]}"
-        plan = PLANS[(b >> 18) % len(PLANS)]
+        email = f"{first.lower()}.{last.lower()}@{DOMAINS[(b >> 16) % _N_DOMAINS]}"
+        plan = PLANS[(b >> 18) % _N_PLANS]
         logins = _SMALL_INTS[(b >> 23) % 300]
-        never = (b >> 32) % 5 == 0
-        attrs = {
-            "entityType": {"S": "User"},
-            "name": {"S": name},
-            "email": {"S": email},
-            "plan": {"S": plan},
-            "emailVerified": {"BOOL": (b >> 20) % 5 != 0},
-            "roles": {"SS": roles},
-            "loginCount": {"N": logins},
-            "lastLoginAt": {"NULL": True} if never else {"S": created},
-        }
+        never, verified = (b >> 32) % 5 == 0, (b >> 20) % 5 != 0
+        attrs = _user(name, email, plan, verified, roles, logins, None if never else created)
+        if later is not None:
+            pair = _user(name, email, plan, verified, [*roles], logins, None if never else created)
         size = 4 + len(name) + len(email) + len(plan) + 1 + sum(map(len, roles))
         size += _SMALL_SIZES[logins] + (1 if never else len(created))
     elif entity == "session":
         ip = aws.ipv4_from_bits(area >> 256 & 0xFFFFFFFF)
-        agent = _USER_AGENTS[b % len(_USER_AGENTS)]
+        agent = _USER_AGENTS[b % _N_AGENTS]
         views = _SMALL_INTS[1 + (b >> 2) % 40]
         expires = str(created_ms // 1000 + 86_400)  # the table's TTL attribute
-        attrs = {
-            "entityType": {"S": "Session"},
-            "ipAddress": {"S": ip},
-            "userAgent": {"S": agent},
-            "pageViews": {"N": views},
-            "active": {"BOOL": True},
-            "expiresAt": {"N": expires},
-        }
+        attrs = _session(ip, agent, views, expires)
+        if later is not None:
+            pair = _session(ip, agent, views, expires)
         size = 7 + len(ip) + len(agent) + _SMALL_SIZES[views] + 1 + number_size(expires)
     else:
-        tags = sorted({_TAGS[(b >> (32 + 3 * i)) % len(_TAGS)] for i in range(1 + (b >> 30) % 3)})
+        tags = sorted({_TAGS[(b >> (32 + 3 * i)) % _N_TAGS] for i in range(1 + (b >> 30) % 3)})
         checksum = (area >> 52 & _MASK_128).to_bytes(16, "little")
-        status = ("draft", "open", "paid", "refunded")[b % 3 + bump]
-        amount = _cents(1000 + (b >> 2) % 500_000)
-        currency = CURRENCIES[(b >> 21) % len(CURRENCIES)]
+        status = _INVOICE_STATUSES[b % 3 + bump]
+        amount, amount_size = _amount(1000 + (b >> 2) % 500_000)
+        currency = CURRENCIES[(b >> 21) % _N_CURRENCIES]
         lines = _SMALL_INTS[1 + (b >> 23) % 12]
-        attrs = {
-            "entityType": {"S": "Invoice"},
-            "status": {"S": status},
-            "amount": {"N": amount},
-            "currency": {"S": currency},
-            "lineItems": {"N": lines},
-            "checksum": {"B": binascii.b2a_base64(checksum, newline=False).decode()},
-            "tags": {"SS": tags},
-        }
-        size = 7 + len(status) + number_size(amount) + len(currency) + _SMALL_SIZES[lines]
+        text = binascii.b2a_base64(checksum, newline=False).decode()
+        attrs = _invoice(status, amount, currency, lines, text, tags)
+        if later is not None:
+            pair = _invoice(_INVOICE_STATUSES[b % 3 + 1], amount, currency, lines, text, [*tags])
+        size = 7 + len(status) + amount_size + len(currency) + _SMALL_SIZES[lines]
         size += len(checksum) + sum(map(len, tags))
     attrs["createdAt"] = {"S": created}
     attrs["updatedAt"] = {"S": updated}
     version = _SMALL_INTS[1 + (b >> 56) % 8 + bump]
     attrs["version"] = {"N": version}
-    return attrs, size + len(created) + len(updated) + _SMALL_SIZES[version]
+    if pair is not None:
+        pair["createdAt"] = {"S": created}
+        pair["updatedAt"] = {"S": later}
+        pair["version"] = {"N": _SMALL_INTS[2 + (b >> 56) % 8]}
+    return attrs, size + len(created) + len(updated) + _SMALL_SIZES[version], pair
 
 
-def _order(b: int, lines_bits: int, bump: int) -> tuple[dict[str, Any], int]:
-    """An order's attributes: one to three lines (48 bits each) and their total, and the size
-    of their values (see ``_attributes``)."""
-    lines, total = [], 0
+# The attribute maps of each entity (new dicts each call: a record's two images share none)
+def _user(
+    name: str, email: str, plan: str, verified: bool, roles: list[str], logins: str, at: str | None
+) -> dict[str, Any]:
+    return {
+        "entityType": {"S": "User"},
+        "name": {"S": name},
+        "email": {"S": email},
+        "plan": {"S": plan},
+        "emailVerified": {"BOOL": verified},
+        "roles": {"SS": roles},
+        "loginCount": {"N": logins},
+        "lastLoginAt": {"NULL": True} if at is None else {"S": at},
+    }
+
+
+def _session(ip: str, agent: str, views: str, expires: str) -> dict[str, Any]:
+    return {
+        "entityType": {"S": "Session"},
+        "ipAddress": {"S": ip},
+        "userAgent": {"S": agent},
+        "pageViews": {"N": views},
+        "active": {"BOOL": True},
+        "expiresAt": {"N": expires},
+    }
+
+
+def _invoice(
+    status: str, amount: str, currency: str, lines: str, checksum: str, tags: list[str]
+) -> dict[str, Any]:
+    return {
+        "entityType": {"S": "Invoice"},
+        "status": {"S": status},
+        "amount": {"N": amount},
+        "currency": {"S": currency},
+        "lineItems": {"N": lines},
+        "checksum": {"B": checksum},
+        "tags": {"SS": tags},
+    }
+
+
+_ORDER_STATUSES = ("PENDING", "PAID", "SHIPPED", "DELIVERED")
+_INVOICE_STATUSES = ("draft", "open", "paid", "refunded")
+
+
+def _order(
+    b: int, lines_bits: int, bump: int, pair: bool
+) -> tuple[dict[str, Any], int, dict[str, Any] | None]:
+    """An order's attributes: one to three lines (48 bits each) and their total, the size of
+    their values, and with ``pair`` the order one update later (see ``_attributes``)."""
+    lines, later, total = [], [], 0
     size = 3  # the list
     for i in range(1 + b % 3):
         c = lines_bits >> (48 * i) & _MASK_48
         cents, quantity = 300 + c % 20_000, 1 + (c >> 15) % 4
         total += cents * quantity
-        sku, product, price = (
-            f"SKU-{10_000 + (c >> 17) % 90_000}",
-            PRODUCTS[(c >> 34) % len(PRODUCTS)],
-            _cents(cents),
-        )
+        sku, product = f"SKU-{10_000 + (c >> 17) % 90_000}", PRODUCTS[(c >> 34) % _N_PRODUCTS]
+        price, price_size = _amount(cents)
+        count = _SMALL_INTS[quantity]
         lines.append({"M": {
-            "sku": {"S": sku},
-            "name": {"S": product},
-            "quantity": {"N": _SMALL_INTS[quantity]},
+            "sku": {"S": sku}, "name": {"S": product}, "quantity": {"N": count},
             "price": {"N": price},
         }})  # fmt: skip
+        if pair:
+            later.append({"M": {
+                "sku": {"S": sku}, "name": {"S": product}, "quantity": {"N": count},
+                "price": {"N": price},
+            }})  # fmt: skip
         # an element's byte, the map's 3 and one per entry, the names (20), the values
-        size += 28 + len(sku) + len(product) + 2 + number_size(price)
-    status = ("PENDING", "PAID", "SHIPPED", "DELIVERED")[(b >> 2) % 3 + bump]
-    currency = CURRENCIES[(b >> 4) % len(CURRENCIES)]
-    amount = _cents(total)
+        size += 28 + len(sku) + len(product) + 2 + price_size
+    status = _ORDER_STATUSES[(b >> 2) % 3 + bump]
+    currency = CURRENCIES[(b >> 4) % _N_CURRENCIES]
+    amount, amount_size = _amount(total)
     attrs = {
         "entityType": {"S": "Order"},
         "status": {"S": status},
@@ -420,13 +466,26 @@ def _order(b: int, lines_bits: int, bump: int) -> tuple[dict[str, Any], int]:
         "items": {"L": lines},
         "total": {"N": amount},
     }
-    return attrs, size + 5 + len(status) + len(currency) + number_size(amount)
+    bumped = None
+    if pair:
+        bumped = {
+            "entityType": {"S": "Order"},
+            "status": {"S": _ORDER_STATUSES[(b >> 2) % 3 + 1]},
+            "currency": {"S": currency},
+            "items": {"L": later},
+            "total": {"N": amount},
+        }
+    return attrs, size + 5 + len(status) + len(currency) + amount_size, bumped
 
 
-def _cents(cents: int) -> str:
-    """An amount in cents as DynamoDB writes the number: 12.5, not 12.50."""
-    whole, frac = divmod(cents, 100)
-    return f"{whole}.{TWO_DIGITS[frac]}".rstrip("0") if frac else str(whole)
+def _amount(cents: int) -> tuple[str, int]:
+    """An amount of at least one unit, from its cents, as DynamoDB writes the number (12.5, not
+    12.50), and its ``number_size`` (its significant digits are the cents' without their zeros
+    at either end)."""
+    digits = str(cents)
+    frac = digits[-2:]
+    text = f"{digits[:-2]}.{frac}".rstrip("0") if frac != "00" else digits[:-2]
+    return text, (len(digits.strip("0")) + 1) // 2 + 1
 
 
 def _changed(
@@ -460,6 +519,11 @@ def _changed(
     else:
         del out[others[-1]]  # the update added this attribute
     return out
+
+
+# each entity's attribute names, and their bytes (ASCII) as item_size counts them
+_ATTR_NAMES = {e: frozenset(_attributes(e, 0, "", "", 0, 0, 0)[0]) for e in _ENTITIES}
+_NAME_BYTES = {e: sum(map(len, names)) for e, names in _ATTR_NAMES.items()}
 
 
 def _shard_id(ctx: BuildContext, first_ms: int, label: str) -> str:
@@ -533,14 +597,21 @@ class _Images:
 
     def _generated(self, name: str, write_ms: int, bits: int) -> Change:
         show_new, show_old = self.shown
+        names = self.keys
+        since = write_ms - (bits >> 593) % (30 * 86_400_000)
+        key = _key_values(self.entity, names, bits >> 305, since)
+        text = "".join(names)  # the caller's key names may be any Unicode
+        key_bytes = (len(text) if text.isascii() else len(text.encode())) + sum(map(len, key))
         return _generated(
-            self.entity, self.keys, show_new, show_old, self.ttl, name, write_ms, bits
+            self.entity, names, key, key_bytes, show_new, show_old, self.ttl, name, write_ms, bits
         )
 
 
 def _generated(
     entity: str,
     names: tuple[str, ...],
+    key: tuple[str, ...],
+    key_bytes: int,
     show_new: bool,
     show_old: bool,
     ttl: bool,
@@ -548,56 +619,52 @@ def _generated(
     write_ms: int,
     bits: int,
 ) -> Change:
-    """A generated item from the record's bits (``_RECORD_BITS``), its images as the view
-    shows them. A MODIFY's two images are made apart rather than one copied from the other:
-    cheaper than a deep copy."""
+    """A generated item from the record's bits (``_RECORD_BITS``) and its ``key`` values
+    (``_key_values``; ``key_bytes``: their size with their names), its images as the view
+    shows them. A MODIFY's two images are written from values drawn once (``_attributes``'
+    ``later``)."""
     area = bits >> 305
-    since = write_ms - (bits >> 593) % (30 * 86_400_000)
-    key = _key_values(entity, names, area, since)
+    # an image's size less its values', unless a key name is an attribute's (the attribute
+    # replaces the key): then each image is measured in full
+    fixed = key_bytes + _NAME_BYTES[entity] if _ATTR_NAMES[entity].isdisjoint(names) else -1
     b = bits >> 241 & _MASK_64
     image = _typed_keys(names, key)
     if name == "INSERT":
         if not show_new:  # the view carries no image: its keys are all the record needs
             return image, None, 0, 0
         now = _flat(write_ms) + "Z"
-        attrs, size = _attributes(entity, write_ms, now, now, b, area, 0)
+        attrs, size, _ = _attributes(entity, write_ms, now, now, b, area, 0)
         image.update(attrs)
-        return image, None, _size(entity, names, image, key, size), 0
+        return image, None, fixed + size if fixed >= 0 else item_size(image), 0
     created_ms = write_ms - 60_000 - (bits >> 153 & _MASK_34) % (90 * 86_400_000)
     created = _flat(created_ms) + "Z"
     if name == "MODIFY" and not show_old:  # only the new image (or none) is carried
         if not show_new:
             return image, None, 0, 0
-        attrs, size = _attributes(entity, created_ms, created, _flat(write_ms) + "Z", b, area, 1)
+        now = _flat(write_ms) + "Z"
+        attrs, size, _ = _attributes(entity, created_ms, created, now, b, area, 1)
         image.update(attrs)
-        return image, None, _size(entity, names, image, key, size), 0
+        return image, None, fixed + size if fixed >= 0 else item_size(image), 0
     if name == "REMOVE" and not show_old:
         return None, image, 0, 0
     updated = _flat(created_ms + (bits >> 187 & _MASK_34) % (write_ms - created_ms)) + "Z"
-    attrs, size = _attributes(entity, created_ms, created, updated, b, area, 0)
+    pair = name == "MODIFY" and show_new  # the new image too, from the same values
+    later = _flat(write_ms) + "Z" if pair else None
+    attrs, size, new_attrs = _attributes(entity, created_ms, created, updated, b, area, 0, later)
     image.update(attrs)
     if ttl:  # expired a while ago: TTL deletes lag expiry by minutes to days
         image["expiresAt"] = {"N": str(write_ms // 1000 - 60 - (bits >> 221 & 0xFFFFF) % 172_800)}
-        size = -1  # measured below
-    old_size = _size(entity, names, image, key, size)
-    if name == "REMOVE" or not show_new:
+        old_size = item_size(image)
+    else:
+        old_size = fixed + size if fixed >= 0 else item_size(image)
+    if later is None or new_attrs is None:
         return None, image, 0, old_size
+    size += len(later) - len(updated)
+    if "status" in attrs:  # advanced by the update
+        size += len(new_attrs["status"]["S"]) - len(attrs["status"]["S"])
     new = _typed_keys(names, key)
-    attrs, size = _attributes(entity, created_ms, created, _flat(write_ms) + "Z", b, area, 1)
-    new.update(attrs)
-    return new, image, _size(entity, names, new, key, size), old_size
-
-
-def _size(
-    entity: str, names: tuple[str, ...], image: dict[str, Any], key: tuple[str, ...], values: int
-) -> int:
-    """``item_size`` of a generated image from its attributes' value sizes: its names and
-    (ASCII) key strings are all that is left to count. Measured in full when a key name is
-    also an attribute's (the attribute replaced the key) or a size is unknown (-1)."""
-    if values < 0 or len(image) != len(names) + _ATTRIBUTE_COUNTS[entity]:
-        return item_size(image)
-    text = "".join(image)
-    return (len(text) if text.isascii() else len(text.encode())) + sum(map(len, key)) + values
+    new.update(new_attrs)
+    return new, image, fixed + size if fixed >= 0 else item_size(new), old_size
 
 
 def _iso(epoch_ms: int) -> str:
@@ -651,47 +718,62 @@ def dynamodb_record(
     return record
 
 
+def _default_tables() -> tuple[
+    tuple[str, ...],
+    tuple[tuple[str, bool, bool], ...],
+    tuple[tuple[str, tuple[str, ...], int, tuple[str, ...]], ...],
+]:
+    """What the default build's small draws pick, as ``_draw_event_names``, ``_view_type``,
+    ``_layout`` and ``_table_name`` pick them, by the bits they read: event names (8 bits),
+    views and the images they show (8 bits), layouts (7 bits: entity, keys, the key names'
+    size and the table names by bits 16-21). Read from the general path's own functions."""
+    none = dict.fromkeys(("new_image", "old_image", "items", "stream_view_type", "table_name"))
+    o = Options({**none, "ttl_removal": False}, frozenset())
+    names = tuple(
+        _draw_event_names(None, o, 1, x << 625)[0]  # type: ignore[arg-type]
+        for x in range(256)
+    )
+    views = []
+    for x in range(256):
+        view = _view_type(None, o, x << 8)  # type: ignore[arg-type]
+        both = view == "NEW_AND_OLD_IMAGES"
+        views.append((view, both or view == "NEW_IMAGE", both or view == "OLD_IMAGE"))
+    layouts = []
+    for x in range(128):
+        entity, keys = _layout(x, ())
+        tables = tuple(
+            _table_name(None, o, entity, keys, t << 16)  # type: ignore[arg-type]
+            for t in range(64)
+        )
+        layouts.append((entity, keys, len("".join(keys)), tables))
+    return names, tuple(views), tuple(layouts)
+
+
 def _default_event(ctx: BuildContext) -> dict[str, Any]:
     """``build_dynamodb`` for the default options: one generated record, written without the
     option checks and helper calls a batch or given items need (the same event)."""
-    bits = _one_record_bits(ctx)
+    head = ctx.getrandbits(_HEAD_BITS)  # as _one_record_bits draws them
+    digest = _blake2b(head.to_bytes(_HEAD_BITS // 8, "little")).digest()
+    bits = head | _from_bytes(digest, "little") << _HEAD_BITS
     b, one = bits & _MASK_BATCH, bits >> _BATCH_BITS
-    x = (one >> 625 & 0xFF) / 256  # as _draw_event_names picks it
-    name = "INSERT" if x < 0.4 else "MODIFY" if x < 0.85 else "REMOVE"
-    entity = _ENTITIES[b & 3]  # and the keys, as _layout lays them out
-    if b & 4:
-        keys: tuple[str, ...] = ("pk", "sk") if (b >> 3 & 15) < 11 else ("PK", "SK")
-    else:
-        keys = (f"{entity}Id",)
-    x = (b >> 8 & 0xFF) / 256  # as _view_type picks it
-    view = (
-        "NEW_AND_OLD_IMAGES" if x < 0.55 else "NEW_IMAGE" if x < 0.8
-        else "KEYS_ONLY" if x < 0.9 else "OLD_IMAGE"
-    )  # fmt: skip
-    show_new = view == "NEW_AND_OLD_IMAGES" or view == "NEW_IMAGE"
-    show_old = view == "NEW_AND_OLD_IMAGES" or view == "OLD_IMAGE"
+    name = _DEFAULT_NAMES[one >> 625 & 0xFF]
+    entity, keys, names_size, tables = _DEFAULT_LAYOUTS[b & 0x7F]
+    view, show_new, show_old = _DEFAULT_VIEWS[b >> 8 & 0xFF]
     time_ms = ctx.time_ms
-    # the stream label, table and arrival time as _stream_label, _table_name and
-    # arrival_times_ms draw them
+    # the stream label and arrival time as _stream_label and arrival_times_ms draw them
     label = iso_of_ms(time_ms - 7_200_000 - (b >> 24 & 0xFFFFFFFFFF) % (730 * 86_400_000))
-    env = _ENVS[(b >> 16 & 3) % 3]
-    if len(keys) == 2:
-        table = f"{_TABLE_PREFIXES[(b >> 18 & 7) % 5]}-table-{env}"
-    else:
-        table = f"{entity.capitalize()}s" if b >> 21 & 1 else f"{entity}s-{env}"
+    table = tables[b >> 16 & 0x3F]
     arrival = b >> 130
     write_ms = time_ms - 150 - (arrival & 0xFFF) % 1200 - (arrival >> 12 & 0xFFFFFFF) % 31
+    key = _key_values(entity, keys, one >> 305, 0)  # no layout drawn here has a time key
+    key_size = names_size + sum(map(len, key))  # ASCII: the Keys' size
     new, old, new_size, old_size = _generated(
-        entity, keys, show_new, show_old, False, name, write_ms, one
+        entity, keys, key, key_size, show_new, show_old, False, name, write_ms, one
     )
-    image = new if new is not None else old
-    assert image is not None
-    # Keys: copies of the key attributes (ASCII strings: their size is their length)
-    key_map, key_size = {}, 0
-    for k in keys:
-        value = image[k]["S"]
-        key_map[k] = {"S": value}
-        key_size += len(k) + len(value)
+    if len(key) == 2:
+        key_map = {keys[0]: {"S": key[0]}, keys[1]: {"S": key[1]}}
+    else:
+        key_map = {keys[0]: {"S": key[0]}}
     stream: dict[str, Any] = {"ApproximateCreationDateTime": write_ms // 1000, "Keys": key_map}
     if new is not None and show_new:
         stream["NewImage"] = new
@@ -708,6 +790,9 @@ def _default_event(ctx: BuildContext) -> dict[str, Any]:
         "eventSourceARN": f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/"
         f"{table}/stream/{label}",
     }]}  # fmt: skip
+
+
+_DEFAULT_NAMES, _DEFAULT_VIEWS, _DEFAULT_LAYOUTS = _default_tables()
 
 
 def build_dynamodb(ctx: BuildContext, o: Options) -> dict[str, Any]:

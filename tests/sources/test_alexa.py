@@ -112,3 +112,11 @@ def test_deterministic_per_seed():
 def test_bad_input_is_rejected(overrides, message):
     with pytest.raises(EventConfigError, match=message):
         build_event("alexa", seed=1, **overrides)
+
+
+def test_the_default_path_writes_what_the_general_path_writes():
+    """A build without options takes the direct path (_default_alexa); an option that changes
+    nothing (request_type='LaunchRequest') takes the general one, which must agree."""
+    for seed in range(200):
+        event = build_event("alexa", seed=seed)
+        assert event == build_event("alexa", seed=seed, request_type="LaunchRequest")

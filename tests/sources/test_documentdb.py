@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from pytest_lambda_events import EventConfigError, build_event
+from pytest_lambda_events.sources.documentdb import DOCUMENT_OPERATIONS
 
 T0 = datetime(2025, 4, 2, 10, 30, 15, 250_000, tzinfo=UTC)
 OID = re.compile(r"^[0-9a-f]{24}$")
@@ -173,3 +174,14 @@ def test_bad_input_names_the_field_and_what_is_allowed(
 def test_big_documents_past_six_mb_are_refused() -> None:
     with pytest.raises(EventConfigError, match=r"count: 200 records make a [\d,]+-byte event"):
         build_event("documentdb", 1, documents=[{"blob": "x" * 40_000}] * 200)
+
+
+def test_the_default_path_writes_what_the_general_path_writes() -> None:
+    """A build without options takes the direct path (_default_documentdb); an option that
+    changes nothing (full_document='Default') takes the general one, which must agree."""
+    operations = set()
+    for seed in range(300):
+        event = build_event("documentdb", seed=seed)
+        assert event == build_event("documentdb", seed=seed, full_document="Default")
+        operations.add(changes(event)[0]["operationType"])
+    assert operations == set(DOCUMENT_OPERATIONS)

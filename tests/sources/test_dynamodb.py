@@ -457,3 +457,23 @@ def test_the_default_build_is_the_general_one(seed: int) -> None:
     event = build_event("dynamodb", seed)
     view = event["Records"][0]["dynamodb"]["StreamViewType"]
     assert event == build_event("dynamodb", seed, stream_view_type=view)
+
+
+def _containers(value: Any) -> list[int]:
+    """The ids of every dict and list inside ``value`` (itself included)."""
+    if isinstance(value, dict):
+        return [id(value), *(i for v in value.values() for i in _containers(v))]
+    if isinstance(value, list):
+        return [id(value), *(i for v in value for i in _containers(v))]
+    return []
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_records_images_and_keys_share_no_dicts(seed: int) -> None:
+    """A generated MODIFY's new image is copied from its old one: editing one must not edit
+    the other (nor Keys)."""
+    for record in build_event("dynamodb", seed, count=4, event_name="MODIFY")["Records"]:
+        stream = record["dynamodb"]
+        parts = [_containers(stream[p]) for p in ("Keys", "NewImage", "OldImage") if p in stream]
+        ids = [i for part in parts for i in part]
+        assert len(ids) == len(set(ids))
