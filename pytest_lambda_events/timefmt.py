@@ -19,14 +19,14 @@ TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))  # "00".."99", for every cloc
 _MILLIS = tuple(f"{i:03d}" for i in range(1000))
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
-# epoch day -> ("2025-07-04", "Fri, 04 Jul 2025", "2025/07/04"): a bounded cache of text
-_DAYS: dict[int, tuple[str, str, str]] = {}
+# epoch day -> ("2025-07-04", "Fri, 04 Jul 2025", "2025/07/04", "20250704"): a bounded cache
+_DAYS: dict[int, tuple[str, str, str, str]] = {}
 _last: tuple[datetime | None, str] = (None, "")
 _last_ms: tuple[int, str] = (-1, "")
 
 
-def _day(day: int) -> tuple[str, str, str]:
-    """The ISO, the RFC 2822 and the slashed texts of an epoch day."""
+def _day(day: int) -> tuple[str, str, str, str]:
+    """The ISO, the RFC 2822, the slashed and the compact texts of an epoch day."""
     texts = _DAYS.get(day)
     if texts is None:
         if len(_DAYS) > 4096:  # a long run crosses many days; keep the table small
@@ -34,13 +34,18 @@ def _day(day: int) -> tuple[str, str, str]:
         d = date.fromordinal(day + _EPOCH_ORDINAL)
         rfc = f"{_WEEKDAYS[d.weekday()]}, {TWO_DIGITS[d.day]} {_MONTHS[d.month - 1]} {d.year}"
         iso = d.isoformat()
-        texts = _DAYS[day] = (iso, rfc, iso.replace("-", "/"))
+        texts = _DAYS[day] = (iso, rfc, iso.replace("-", "/"), iso.replace("-", ""))
     return texts
 
 
 def date_path(day: int) -> str:
     """``2025/07/04``: an epoch day as S3 keys and Lambda log streams write it."""
     return (_DAYS.get(day) or _day(day))[2]
+
+
+def compact_date(day: int) -> str:
+    """``20250704``: an epoch day as SigV4's ``X-Amz-Date`` and credential scope write it."""
+    return (_DAYS.get(day) or _day(day))[3]
 
 
 def _clock(seconds_of_day: int) -> str:

@@ -138,6 +138,9 @@ def test_time_formats_agree_with_the_standard_library(at: datetime) -> None:
     assert timefmt.iso_z(at) == utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert timefmt.clf(at) == utc.strftime("%d/%b/%Y:%H:%M:%S +0000")
     assert timefmt.space_ms(at) == utc.isoformat(sep=" ", timespec="milliseconds")[:23]
+    day = timefmt.epoch_ms(at) // 86_400_000
+    assert timefmt.date_path(day) == utc.strftime("%Y/%m/%d")
+    assert timefmt.compact_date(day) == utc.strftime("%Y%m%d")
 
 
 def test_the_remembered_format_is_keyed_by_the_datetime_object():

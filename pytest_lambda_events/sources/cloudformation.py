@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from .. import aws
 from ..building import BuildContext
 from ..content import NOUNS, ROLES
 from ..registry import EventSource, Option, Options
-from ..timefmt import TWO_DIGITS, iso_of_ms
+from ..timefmt import TWO_DIGITS, compact_date, date_path
 
 REQUEST_TYPES = ("Create", "Update", "Delete")
 GENERIC_TYPE = "AWS::CloudFormation::CustomResource"
@@ -65,7 +64,6 @@ def _pick(raw: bytes, at: int, seq: tuple[str, ...]) -> str:
 
 _UUID1_EPOCH = 0x01B21DD213814000  # UUID v1 counts 100 ns from 1582-10-15
 _DAY_TICKS = 86400 * 10**7
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ALNUM = aws.byte_table(aws.ALNUM)
 _UPPER = aws.byte_table(aws.UPPER_DIGITS)
 _STACK_SUFFIXES = ("stack", "service", "infra")
@@ -86,16 +84,6 @@ def _v1_uuid(time_ms: int, raw: bytes) -> str:
     return f"{t[7:]}-{t[3:7]}-1{t[:3]}-{'89ab'[raw[_B_V1 + 4] & 3]}{rest[12:15]}-{rest[:12]}"
 
 
-_AMZ_DAYS: dict[int, str] = {}  # epoch day -> "20250301"
-
-
-def _amz_day(day: int) -> str:
-    if len(_AMZ_DAYS) > 4096:  # a long run crosses many days; keep the table small
-        _AMZ_DAYS.clear()
-    text = _AMZ_DAYS[day] = date.fromordinal(day + _EPOCH_ORDINAL).isoformat().replace("-", "")
-    return text
-
-
 def _request_id(raw: bytes) -> str:
     """RequestId: a version-4 UUID from the build's bytes."""
     h = raw[_B_REQUEST : _B_REQUEST + 16].hex()
@@ -106,10 +94,7 @@ def _amz_date(time_ms: int, raw: bytes) -> str:
     """X-Amz-Date (``20250301T120000Z``): signed 0.2 to 1 s before the event is sent."""
     day, second = divmod((time_ms - 200 - raw[_B_SIGNED] * 25 // 8) // 1000, 86400)
     two = TWO_DIGITS
-    return (
-        f"{_AMZ_DAYS.get(day) or _amz_day(day)}T"
-        f"{two[second // 3600]}{two[second // 60 % 60]}{two[second % 60]}Z"
-    )
+    return f"{compact_date(day)}T{two[second // 3600]}{two[second // 60 % 60]}{two[second % 60]}Z"
 
 
 _HOSTS: dict[str, str] = {}
@@ -237,8 +222,7 @@ def _physical_id(ctx: BuildContext, stack: str, logical_id: str, raw: bytes) -> 
 def _log_stream(time_ms: int, raw: bytes) -> str:
     """A Lambda log stream name (cfn-response's default physical id)."""
     day = time_ms // 86_400_000 - 1 - (raw[_B_DAYS] * 90 >> 8)
-    d = iso_of_ms(day * 86_400_000)
-    return f"{d[:4]}/{d[5:7]}/{d[8:10]}/[$LATEST]{raw[_B_PHYSICAL : _B_PHYSICAL + 16].hex()}"
+    return f"{date_path(day)}/[$LATEST]{raw[_B_PHYSICAL : _B_PHYSICAL + 16].hex()}"
 
 
 def _check(ctx: BuildContext, o: Options, request_type: str) -> None:
@@ -319,7 +303,7 @@ def _default_event(ctx: BuildContext) -> dict[str, Any]:
     )
     day, second = divmod((time_ms - 200 - raw[_B_SIGNED] * 25 // 8) // 1000, 86400)
     two = TWO_DIGITS  # X-Amz-Date, as _amz_date writes it
-    ymd = _AMZ_DAYS.get(day) or _amz_day(day)
+    ymd = compact_date(day)
     unsigned = (
         f"https://{_HOSTS.get(region) or _host(region, partition)}/{key}"
         f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={ymd}T"
