@@ -67,16 +67,24 @@ _REQUEST = attrgetter(*(name for name in _REQUEST_ONLY + _V2_ONLY + ("method", "
 _NONE = (None,) * (len(_REQUEST_ONLY + _V2_ONLY) + 4)
 
 
+def _default_draw(
+    ctx: BuildContext, given_token: str | None, bits: int, width: int, jwt_at: int
+) -> tuple[int, int, str]:
+    """A default event's ``width`` bits (drawn here when ``bits`` is -1, else the caller drew
+    them with its own), their top 128 spread (``_http.spread``), and the Authorization
+    header: the given token, or a JWT from the spread's bits from ``jwt_at``."""
+    if bits < 0:
+        bits = ctx.getrandbits(width)
+    wide = _http.spread(bits >> (width - 128))
+    if given_token is not None:
+        return bits, wide, _token(ctx, given_token)
+    return bits, wide, f"Bearer {_http.access_token_jwt(ctx, wide >> jwt_at)}"
+
+
 def _default_rest(ctx: BuildContext, given_token: str | None, bits: int = -1) -> dict[str, Any]:
     """``_request_event`` given no request options: the same kind of event, written directly
     (api_gateway.default_rest, the token's JWT_BITS spread over the body's bits it leaves)."""
-    if bits < 0:  # (else the caller drew them with its own)
-        bits = ctx.getrandbits(440)
-    wide = _http.spread(bits >> 312)
-    if given_token is None:
-        token = f"Bearer {_http.access_token_jwt(ctx, wide >> 1168)}"
-    else:
-        token = _token(ctx, given_token)
+    bits, wide, token = _default_draw(ctx, given_token, bits, 440, 1168)
     proxy = api_gateway.default_rest(ctx, bits, wide, token)
     context = proxy["requestContext"]
     event = {
@@ -92,13 +100,7 @@ def _default_rest(ctx: BuildContext, given_token: str | None, bits: int = -1) ->
 def _default_v2(ctx: BuildContext, given_token: str | None, bits: int = -1) -> dict[str, Any]:
     """``_v2_event`` given no request options: the same kind of event, written directly
     (api_gateway.default_http, the token's JWT_BITS spread over the body's bits it leaves)."""
-    if bits < 0:  # (else the caller drew them with its own)
-        bits = ctx.getrandbits(392)
-    wide = _http.spread(bits >> 264)
-    if given_token is None:
-        token = f"Bearer {_http.access_token_jwt(ctx, wide >> 440)}"
-    else:
-        token = _token(ctx, given_token)
+    bits, wide, token = _default_draw(ctx, given_token, bits, 392, 440)
     proxy = api_gateway.default_http(ctx, bits, wide, token)
     context = proxy["requestContext"]
     stage, http = context["stage"], context["http"]
