@@ -35,9 +35,10 @@ GROUPS = {
     "streams": "bench_streams",  # the Kinesis flow
     "async": "bench_async",  # the asynchronous failure flow
     "schedules": "bench_schedules",  # a virtual year of rate(1 minute)
+    "ric": "bench_ric",  # the real-runtime mode's cost per invocation and per cold start
 }
 # the order the groups start in: longest first, so that two processes finish together
-LONGEST_FIRST = ("schedules", "startup", "streams", "async")
+LONGEST_FIRST = ("schedules", "startup", "streams", "async", "ric")
 # groups run alone before the others: microsecond builds timed against json.loads lose their
 # quiet rounds to a neighbour sharing the caches, and the SQS drain (100,000 messages kept for
 # the ledger) its memory bandwidth

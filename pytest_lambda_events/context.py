@@ -64,6 +64,29 @@ def check_function_settings(name: str, timeout: float, memory_size: int) -> None
         )
 
 
+RUNTIME_MODES = ("in-process", "ric")  # how a harness function runs its handler
+
+
+def check_runtime(runtime: str) -> str:
+    if runtime not in RUNTIME_MODES:
+        raise FunctionConfigError(
+            f"runtime must be one of {', '.join(map(repr, RUNTIME_MODES))}, not {runtime!r}"
+        )
+    if runtime == "ric":
+        _require_awslambdaric()
+    return runtime
+
+
+def _require_awslambdaric() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("awslambdaric") is None:
+        raise FunctionConfigError(
+            "runtime='ric' runs handlers under AWS's runtime interface client, which is not "
+            'installed: pip install "pytest-lambda-events[ric]"'
+        )
+
+
 class LambdaContext:
     """The runtime context of one invocation, with every attribute of the Python runtime's."""
 
@@ -93,6 +116,11 @@ class LambdaContext:
         self.client_context = client_context
         self.tenant_id = tenant_id
         self._deadline_ms = deadline_ms
+
+    @property
+    def deadline_ms(self) -> int:
+        """The deadline in epoch ms, as the ``Lambda-Runtime-Deadline-Ms`` header carries it."""
+        return self._deadline_ms
 
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds until the function times out (never negative), on the current clock."""

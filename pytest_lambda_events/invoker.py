@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +26,7 @@ from .errors import FunctionConfigError
 from .ledger import Invocation, InvocationError
 
 if TYPE_CHECKING:
+    from .ric import RuntimeApi
     from .world.function import Function
 
 Handler = Callable[[Any, LambdaContext], Any]
@@ -56,6 +59,7 @@ class Invoker:
         self._arn = ""
         self._timeout = timedelta(0)
         self._stream: tuple[date | None, str] = (None, "")  # the execution environment's log stream
+        self.runtime_api: RuntimeApi | None = None  # runtime="ric": AWS's runtime client serves it
 
     def call(
         self,
@@ -75,22 +79,29 @@ class Invoker:
         response: Any = None
         error: InvocationError | None = None
         timed_out = False
-        # the environment and the sleep hook are set and undone inline rather than with
-        # context managers: an event source mapping invokes thousands of times per run
-        restore = self._set_environment(context)
-        previous, clock.sleep_hook = clock.sleep_hook, partial(self._sleep, deadline)
-        try:
-            handler = self._resolve()
-            response = handler(event, context)
-        except _TimedOut:
-            timed_out = True
-        except _RuntimeError as exc:
-            error = _error(exc.error_type, str(exc), request_id, exc)
-        except Exception as exc:
-            error = _error(type(exc).__name__, str(exc), request_id, exc)
-        finally:
-            clock.sleep_hook = previous
-            harness.environment.leave(restore)
+        if self.runtime_api is not None:
+            response, error, timed_out = self._call_runtime(event, context)
+        else:
+            # the environment and the sleep hook are set and undone inline rather than with
+            # context managers: an event source mapping invokes thousands of times per run
+            restore = self._set_environment(context)
+            previous, clock.sleep_hook = clock.sleep_hook, partial(self._sleep, deadline)
+            try:
+                handler = self._resolve()
+                response = handler(event, context)
+            except _TimedOut:
+                timed_out = True
+            except _InitError as exc:
+                error = exc.error
+                self._stream = (None, "")  # the next call starts a new environment
+            except SystemExit as exc:  # the runtime's process would end: a new one next time
+                error = exit_error(request_id, _exit_status(exc.code))
+                self._module_dirty, self._stream = True, (None, "")
+            except Exception as exc:
+                error = _error(type(exc).__name__, str(exc), request_id, exc)
+            finally:
+                clock.sleep_hook = previous
+                harness.environment.leave(restore)
         if clock.now() > deadline:  # the handler moved time past its deadline some other way
             timed_out = True
         if timed_out:
@@ -106,7 +117,7 @@ class Invoker:
                 {"errorType": "Sandbox.Timedout", "errorMessage": message},
             )
             response = None
-        elif error is None:
+        elif error is None and self.runtime_api is None:  # the real runtime marshalled it
             response, error = _marshal(response, request_id)
         invocation = Invocation(
             function=fn.name, request_id=request_id, event=event, context=context,
@@ -145,31 +156,82 @@ class Invoker:
             deadline_ms=round(now.timestamp() * 1000) + int(fn.timeout * 1000),
         )  # fmt: skip
 
+    def use_runtime_client(self) -> None:
+        """Run the handler under awslambdaric in a subprocess from now on (``runtime="ric"``)."""
+        from .ric import RuntimeApi, handler_string
+
+        self.runtime_api = RuntimeApi(handler_string(self.function.handler))
+        self.function.harness.on_close(self.runtime_api.close)
+
+    def _call_runtime(
+        self, event: Any, context: LambdaContext
+    ) -> tuple[Any, InvocationError | None, bool]:
+        """One invocation through the Runtime API; the handler's sleeps move the clock."""
+        from .ric import RuntimeRequest
+
+        assert self.runtime_api is not None
+        fn, clock = self.function, self.function.harness.clock
+        trace_id = aws.xray_trace_header(fn.harness.rng, clock.now())  # drawn as in-process
+        variables = self._variables(context, trace_id)
+        del variables[_TRACE_ID]  # per invocation, from the Lambda-Runtime-Trace-Id header
+        try:
+            body = json.dumps(event).encode()
+        except (TypeError, ValueError) as exc:
+            raise FunctionConfigError(
+                f"{fn.name}: the event is not JSON ({exc}); Lambda payloads are JSON documents"
+            ) from None
+        request = RuntimeRequest.of(context, body, trace_id)
+        start_ms = context.deadline_ms - int(fn.timeout * 1000)
+        outcome = self.runtime_api.invoke(request, variables, int(fn.timeout * 1000), start_ms)
+        if outcome.elapsed_ms:
+            clock.move_to(clock.now() + timedelta(milliseconds=outcome.elapsed_ms))
+        if outcome.ended:  # the next call starts a new environment, with a new log stream
+            self._stream = (None, "")
+        return outcome.response, outcome.error, outcome.timed_out
+
     def _resolve(self) -> Handler:
+        """The handler, found as the runtime's ``_get_handler`` finds it (semantics.md 1.2):
+        errors while importing are init errors, reported without a request id."""
         handler = self.function.handler
         if callable(handler):
             return handler
-        module_name, _, attr = handler.rpartition(".")
-        if not module_name or not attr:
-            raise _RuntimeError(
+        if "." not in handler:
+            raise _InitError(
                 "Runtime.MalformedHandlerName",
                 f"Bad handler '{handler}': not enough values to unpack (expected 2, got 1)",
             )
+        module_name, _, attr = handler.rpartition(".")
+        if module_name.split(".")[0] in sys.builtin_module_names:
+            raise _InitError(
+                "Runtime.BuiltInModuleConflict",
+                f"Cannot use built-in module {module_name} as a handler module",
+            )
+        module = self._import(module_name)
         try:
-            module = importlib.import_module(module_name)
+            return getattr(module, attr)  # type: ignore[no-any-return]
+        except AttributeError:
+            raise _InitError(
+                "Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'"
+            ) from None
+
+    def _import(self, module_name: str) -> Any:
+        try:
+            module = importlib.import_module(module_name.replace("/", "."))
             if self._module_dirty:
                 module = importlib.reload(module)
                 self._module_dirty = False
-        except Exception as exc:
-            raise _RuntimeError(
+            return module
+        except ImportError as exc:
+            raise _InitError(
                 "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
             ) from exc
-        found = getattr(module, attr, None)
-        if not callable(found):
-            raise _RuntimeError(
-                "Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'"
-            )
-        return found  # type: ignore[no-any-return]
+        except SyntaxError as exc:
+            raise _InitError(
+                "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {exc}",
+                [f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}'],
+            ) from exc  # fmt: skip
+        except Exception as exc:  # the module's own code failed: reported as that exception
+            raise _InitError(type(exc).__name__, str(exc), _user_frames(exc)) from exc
 
     def _set_environment(self, context: LambdaContext) -> dict[str, str | None] | None:
         """Set the Lambda variables for this call; what ``LambdaEnvironment.leave`` undoes."""
@@ -303,12 +365,17 @@ def _restore(saved: dict[str, str | None]) -> None:
             os.environ[name] = old
 
 
-class _RuntimeError(Exception):
-    """An error the runtime itself reports (bad handler string, import failure, ...)."""
+class _InitError(Exception):
+    """An error of the runtime's init phase (bad handler string, import failure, ...), in the
+    runtime's error document: no request id, as the runtime has none yet (semantics.md 1.2)."""
 
-    def __init__(self, error_type: str, message: str) -> None:
+    def __init__(self, error_type: str, message: str, stack_trace: list[str] | None = None) -> None:
         super().__init__(message)
-        self.error_type = error_type
+        self.error = InvocationError(
+            error_type, message,
+            {"errorMessage": message, "errorType": error_type, "requestId": "",
+             "stackTrace": stack_trace or []},
+        )  # fmt: skip
 
 
 def _error(error_type: str, message: str, request_id: str, exc: BaseException) -> InvocationError:
@@ -352,6 +419,10 @@ def _marshal(response: Any, request_id: str) -> tuple[Any, InvocationError | Non
     """Serialise the response as the runtime does; return what the caller receives."""
     if response is None:
         return None, None
+    if isinstance(response, bytes):  # the runtime posts bytes as they are (application/unknown)
+        if len(response) > MAX_RESPONSE_BYTES:
+            return None, response_too_large()
+        return response, None
     try:
         text = _encode(response)
     except (TypeError, ValueError) as exc:
@@ -363,15 +434,41 @@ def _marshal(response: Any, request_id: str) -> tuple[Any, InvocationError | Non
         )  # fmt: skip
     # a character takes at most 4 bytes in UTF-8: most responses need no encoding to measure
     if len(text) > MAX_RESPONSE_BYTES // 4 and len(text.encode()) > MAX_RESPONSE_BYTES:
-        message = (
-            "Response payload size exceeded maximum allowed payload size "
-            f"({MAX_RESPONSE_BYTES} bytes)."
-        )
-        return None, InvocationError(
-            "Function.ResponseSizeTooLarge", message,
-            {"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"},
-        )  # fmt: skip
+        return None, response_too_large()
     return _DECODER.decode(text), None
+
+
+def exit_error(request_id: str, status: int) -> InvocationError:
+    """The platform's error when the runtime's process ends during an invocation (semantics.md
+    1.2, observed); a negative status is a signal, worded as AWS's Go-based platform words it."""
+    if status == 0:
+        reason = "without providing a reason"
+    elif status < 0:  # Go's words for signals are the C library's, lower-cased
+        reason = f"with error: signal: {(signal.strsignal(-status) or str(-status)).lower()}"
+    else:
+        reason = f"with error: exit status {status}"
+    message = f"RequestId: {request_id} Error: Runtime exited {reason}"
+    return InvocationError(
+        "Runtime.ExitError", message, {"errorType": "Runtime.ExitError", "errorMessage": message}
+    )
+
+
+def _exit_status(code: object) -> int:
+    """The process status ``sys.exit(code)`` gives: 0 for None, the int, else 1."""
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def response_too_large() -> InvocationError:
+    """The platform's error for a response over 6 MB (semantics.md 1.2)."""
+    message = (
+        f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+    )
+    return InvocationError(
+        "Function.ResponseSizeTooLarge", message,
+        {"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"},
+    )  # fmt: skip
 
 
 def _json_default(value: Any) -> Any:

@@ -31,8 +31,16 @@ if TYPE_CHECKING:
 # tests/test_startup.py checks that they agree
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
+RUNTIME_MODES = ("in-process", "ric")  # context.RUNTIME_MODES
 SEED_KEY = pytest.StashKey[int]()
 REGISTRY_KEY = pytest.StashKey[SourceRegistry]()
+# the registries of the configured sessions, newest last: a Hypothesis strategy made while a
+# test module is imported (outside any fixture) finds the session's sources here, plugins' too
+ACTIVE_REGISTRIES: list[SourceRegistry] = []
+HARNESS_KEY = pytest.StashKey["Harness"]()  # on the test item: its lambda_harness
+TIMELINE_SECTION = "lambda-events timeline"
+# a TestReport attribute: plain JSON text, so pytest-xdist carries it from worker to controller
+TIMELINE_ATTRIBUTE = "lambda_events_timeline"
 _WORKER_SEED = "lambda_events_seed"
 _OUR_FIXTURES = frozenset(
     {"lambda_events", "lambda_context", "lambda_harness", "lambda_events_seed"}
@@ -55,9 +63,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )  # fmt: skip
     group.addoption("--lambda-region", default=None, help=f"AWS region (default {DEFAULT_REGION})")
     group.addoption(
+        "--lambda-events-report", default=None, metavar="PATH",
+        help="write one self-contained HTML page with the lambda-events timeline of every "
+        "test that used lambda_harness (failed tests first)",
+    )  # fmt: skip
+    group.addoption(
         "--lambda-account-id", default=None, help=f"AWS account id (default {DEFAULT_ACCOUNT_ID})"
     )
+    group.addoption(
+        "--lambda-runtime", default=None, choices=RUNTIME_MODES,
+        help="how harness functions run handlers: in-process (default) or ric (AWS's runtime "
+        "interface client in a subprocess; needs the [ric] extra)",
+    )  # fmt: skip
     parser.addini("lambda_events_seed", "base seed of every generated event", default="")
+    parser.addini(
+        "lambda_runtime", "default runtime of harness functions: in-process or ric",
+        default="in-process",
+    )  # fmt: skip
     parser.addini("lambda_region", "AWS region of generated events", default=DEFAULT_REGION)
     parser.addini(
         "lambda_account_id", "AWS account id of generated events", default=DEFAULT_ACCOUNT_ID
@@ -71,14 +93,27 @@ def pytest_configure(config: pytest.Config) -> None:
         "tenant_id=...): configure the lambda_context fixture",
     )
     config.stash[SEED_KEY] = _base_seed(config)
+    runtime = _setting(config, "lambda_runtime", "lambda_runtime")
+    if runtime not in RUNTIME_MODES:
+        raise pytest.UsageError(
+            f"ini lambda_runtime = {runtime!r}: use one of {', '.join(RUNTIME_MODES)}"
+        )
     fixtures = _EventFixtures(config)
     registry = SourceRegistry(on_register=fixtures.expose)
     config.stash[REGISTRY_KEY] = registry
+    ACTIVE_REGISTRIES.append(registry)
+    config.add_cleanup(lambda: ACTIVE_REGISTRIES.remove(registry))
     from . import sources
 
     config.pluginmanager.register(sources, "lambda_events_sources")
     config.hook.pytest_lambda_events_register_sources.call_historic(kwargs={"registry": registry})
     fixtures.register_pending()
+    report_path = config.getoption("lambda_events_report")
+    if report_path is not None and not hasattr(config, "workerinput"):  # the controller writes
+        from .report_html import HtmlReport  # imported only when a report is asked for
+
+        config.pluginmanager.register(HtmlReport.for_option(config, report_path),
+                                      "lambda_events_html_report")  # fmt: skip
 
 
 def _base_seed(config: pytest.Config) -> int:
@@ -268,7 +303,9 @@ def lambda_harness(request: pytest.FixtureRequest, lambda_events_seed: int) -> I
         region=_setting(config, "lambda_region", "lambda_region"),
         account_id=_setting(config, "lambda_account_id", "lambda_account_id"),
         on_invocation=finished,
+        runtime=_setting(config, "lambda_runtime", "lambda_runtime"),
     )
+    request.node.stash[HARNESS_KEY] = harness  # for the timeline in a failing test's report
     try:
         yield harness
     finally:
@@ -291,13 +328,42 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if report.failed and _uses_events(item):
-        base = item.config.stash[SEED_KEY]
-        report.sections.append((
-            "lambda-events",
-            f"base seed {base}, this test's seed {_seeding.test_seed(base, item.nodeid)}; "
-            f"reproduce with --lambda-events-seed={base}",
-        ))  # fmt: skip
+        report.sections.append(("lambda-events", _seed_line(item)))
+    harness = item.stash.get(HARNESS_KEY, None)
+    if harness is not None:
+        _add_timeline(item, report, harness)
     return report
+
+
+def _add_timeline(item: pytest.Item, report: pytest.TestReport, harness: Harness) -> None:
+    """A failing report gets the harness's timeline as a section; with
+    ``--lambda-events-report``, the call report (and a failing one) carries it as JSON text."""
+    wanted = item.config.getoption("lambda_events_report") is not None and (
+        report.when == "call" or report.failed)  # fmt: skip
+    if not report.failed and not wanted:
+        return
+    from .timeline import compact_timeline  # imported only when a timeline is shown
+
+    try:
+        timeline = compact_timeline(harness.ledger, harness.clock.now())
+    except Exception as exc:  # a report must not turn one failure into an internal error
+        report.sections.append((TIMELINE_SECTION, f"the timeline could not be made: {exc!r}"))
+        return
+    if report.failed:
+        report.sections.append((TIMELINE_SECTION, timeline.text()))
+    if wanted:
+        import json
+
+        setattr(report, TIMELINE_ATTRIBUTE,
+                json.dumps({"seed": _seed_line(item), "timeline": timeline.to_dict()}))  # fmt: skip
+
+
+def _seed_line(item: pytest.Item) -> str:
+    base = item.config.stash[SEED_KEY]
+    return (
+        f"base seed {base}, this test's seed {_seeding.test_seed(base, item.nodeid)}; "
+        f"reproduce with --lambda-events-seed={base}"
+    )
 
 
 def _uses_events(item: pytest.Item) -> bool:

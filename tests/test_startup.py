@@ -16,6 +16,12 @@ def test_the_plugins_copies_of_the_defaults_agree_with_the_builders():
     )
 
 
+def test_the_plugins_copy_of_the_runtime_modes_agrees_with_the_invokers():
+    from pytest_lambda_events import context
+
+    assert plugin.RUNTIME_MODES == context.RUNTIME_MODES
+
+
 def test_a_run_that_uses_no_fixture_imports_no_builder(pytester):
     pytester.makepyfile(
         """

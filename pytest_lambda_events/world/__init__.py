@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .. import aws
 from ..building import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from ..clock import Agenda, VirtualClock
+from ..context import check_runtime
 from ..errors import HarnessError, checked_arguments
 from ..invoker import Handler, LambdaEnvironment
 from ..ledger import Invocation, Ledger
@@ -45,8 +46,10 @@ class Harness:
         account_id: str = DEFAULT_ACCOUNT_ID,
         start: datetime | None = None,
         on_invocation: InvocationObserver | None = None,
+        runtime: str = "in-process",
     ) -> None:
         self.region = region
+        self.runtime = check_runtime(runtime)  # how functions run unless they say otherwise
         self.account_id = account_id
         self.partition = aws.partition_of(region)
         self.rng = random.Random(seed)
@@ -59,14 +62,21 @@ class Harness:
         self._names: dict[tuple[str, str], Any] = {}
         self._schedules: list[ScheduledRule | SchedulerSchedule] = []
         self._callbacks: CallbackEndpoint | None = None  # started by the first callback flow
+        self._closers: list[Callable[[], None]] = []  # e.g. real-runtime environments
         self.clock.start()
 
     def close(self) -> None:
         """Stop the virtual clock and restore real time (the fixture does this)."""
+        while self._closers:
+            self._closers.pop()()
         if self._callbacks is not None:
             self._callbacks.close()
         self.clock.stop()
         self.agenda.close()
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Have ``close`` call ``closer`` (last registered, first called)."""
+        self._closers.append(closer)
 
     def __enter__(self) -> Harness:
         return self
@@ -83,12 +93,17 @@ class Harness:
         timeout: float = 3,
         memory_size: int = 128,
         environment: dict[str, str] | None = None,
+        runtime: str | None = None,
     ) -> Function:
-        """A Lambda function running ``handler`` (a callable or ``"package.module.attr"``)."""
+        """A Lambda function running ``handler`` (a callable or ``"package.module.attr"``).
+
+        ``runtime="ric"`` runs it under AWS's runtime interface client in a subprocess (see
+        ``pytest_lambda_events.ric``); the default is the harness's (ini ``lambda_runtime``).
+        """
         if name is None:
             name = _default_function_name(handler)
         fn = Function(self, handler, name=name, timeout=timeout, memory_size=memory_size,
-                      environment=environment)  # fmt: skip
+                      environment=environment, runtime=runtime or self.runtime)  # fmt: skip
         return self._unique("function", name, fn)
 
     @checked_arguments
@@ -375,6 +390,16 @@ class Harness:
             raise HarnessError("advance() moves forward only; the span must not be negative")
         with self.environment.keep():
             return self.agenda.run(until=self.clock.now() + delta)
+
+    # --- the story so far ------------------------------------------------------------------
+    def timeline(self, *, lines_per_lane: int | None = 12) -> str:
+        """The ledger as a compact timeline on the virtual clock: per queue, shard or function,
+        each invocation's time, attempt, batch and outcome, why it ran again, and each
+        delivery's fate. ``lines_per_lane`` caps each lane (None: every invocation)."""
+        from ..timeline import check_lines_per_lane, compact_timeline
+
+        lines = check_lines_per_lane(lines_per_lane)
+        return compact_timeline(self.ledger, self.clock.now(), lines).text()
 
     # --- helpers for flows ---------------------------------------------------------------
     def new_request_id(self) -> str:

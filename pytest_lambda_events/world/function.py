@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import aws
-from ..context import check_function_settings
+from ..context import check_function_settings, check_runtime
 from ..errors import FunctionConfigError, checked_arguments
 from ..flows import contracts
 from ..flows.async_invoke import (
@@ -38,8 +38,10 @@ class Function:
         timeout: float = 3,
         memory_size: int = 128,
         environment: dict[str, str] | None = None,
+        runtime: str = "in-process",
     ) -> None:
         check_function_settings(name, timeout, memory_size)
+        check_runtime(runtime)
         if not callable(handler) and not isinstance(handler, str):
             raise FunctionConfigError(
                 "handler must be a callable or a 'package.module.function' string, "
@@ -54,7 +56,10 @@ class Function:
         self.invocations: list[Invocation] = []
         self.arn = aws.arn(harness.partition, "lambda", harness.region, harness.account_id,
                            f"function:{name}")  # fmt: skip
+        self.runtime = runtime
         self._invoker = Invoker(self)
+        if runtime == "ric":
+            self._invoker.use_runtime_client()
         self._async = AsyncInvocations(self)
         self.deleted = False
 

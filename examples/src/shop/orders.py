@@ -15,6 +15,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str
     for record in event["Records"]:
         try:
             order = json.loads(record["body"])
+            if not isinstance(order, dict):  # "null", "5", "[]": found by test_properties.py
+                raise ValueError("an order is a JSON object")
             missing = [name for name in REQUIRED if name not in order]
             if missing:
                 raise ValueError(f"order is missing {missing}")
