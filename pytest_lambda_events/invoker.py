@@ -34,14 +34,19 @@ MAX_RESPONSE_BYTES = 6_291_556  # the limit in AWS's own error text (semantics.m
 RUNTIME = "python3.11"
 
 
-def payload_bytes(function_name: str, event: Any) -> int:
-    """The size of an invocation payload, which Lambda takes as JSON."""
+def payload(function_name: str, event: Any) -> bytes:
+    """An invocation payload as Lambda takes it: JSON."""
     try:
-        return len(json.dumps(event).encode())
+        return json.dumps(event).encode()
     except (TypeError, ValueError) as exc:
         raise FunctionConfigError(
             f"{function_name}: the event is not JSON ({exc}); Lambda payloads are JSON documents"
         ) from None
+
+
+def payload_bytes(function_name: str, event: Any) -> int:
+    """The size of an invocation payload."""
+    return len(payload(function_name, event))
 
 
 class _TimedOut(BaseException):
@@ -174,13 +179,7 @@ class Invoker:
         trace_id = aws.xray_trace_header(fn.harness.rng, clock.now())  # drawn as in-process
         variables = self._variables(context, trace_id)
         del variables[_TRACE_ID]  # per invocation, from the Lambda-Runtime-Trace-Id header
-        try:
-            body = json.dumps(event).encode()
-        except (TypeError, ValueError) as exc:
-            raise FunctionConfigError(
-                f"{fn.name}: the event is not JSON ({exc}); Lambda payloads are JSON documents"
-            ) from None
-        request = RuntimeRequest.of(context, body, trace_id)
+        request = RuntimeRequest.of(context, payload(fn.name, event), trace_id)
         start_ms = context.deadline_ms - int(fn.timeout * 1000)
         outcome = self.runtime_api.invoke(request, variables, int(fn.timeout * 1000), start_ms)
         if outcome.elapsed_ms:

@@ -37,10 +37,14 @@ def run_both(scenario: Callable[[Harness], None]) -> tuple[Harness, Harness]:
         harness = Harness(seed=11, start=START, runtime=runtime)
         try:
             scenario(harness)
+            TIMELINES[harness] = harness.timeline()
         finally:
             harness.close()
         harnesses.append(harness)
     return harnesses[0], harnesses[1]
+
+
+TIMELINES: dict[Harness, str] = {}  # each harness's story, told before it closed
 
 
 def ledger(h: Harness) -> list[Any]:
@@ -65,6 +69,7 @@ def assert_same_ledger(scenario: Callable[[Harness], None]) -> tuple[Harness, Ha
     in_process, ric = run_both(scenario)
     assert ledger(ric) == ledger(in_process)
     assert ledger(ric)[0], "the scenario invoked nothing"
+    assert TIMELINES.pop(ric) == TIMELINES.pop(in_process)  # a failure reads the same in both
     return in_process, ric
 
 
@@ -208,6 +213,21 @@ def test_a_kinesis_mapping_that_bisects_agrees():
     _, ric = assert_same_ledger(scenario)
     sizes = [len(i.event["Records"]) for i in ric.ledger.invocations]
     assert sizes[0] == 4 and 1 in sizes  # bisected down to the poison record (5.4)
+
+
+def test_a_front_door_answers_alike():
+    answers: dict[str, list[int]] = {}
+
+    def scenario(h: Harness) -> None:
+        api = h.http_api(h.function(f"{HANDLERS}.echo", name="api"))
+        api.request("POST", "/orders", body='{"id": 1}')
+        failing = h.http_api(h.function(f"{HANDLERS}.fail", name="failing"))
+        answers.setdefault(h.runtime, []).append(failing.request("GET", "/x").status_code)
+
+    _, ric = assert_same_ledger(scenario)
+    echoed = ric.ledger.invocations[0].response
+    assert echoed["event"]["requestContext"]["http"]["method"] == "POST"
+    assert answers == {"in-process": [500], "ric": [500]}  # 1.4: HTTP API, function error
 
 
 def test_a_schedule_fires_through_the_runtime_on_the_virtual_clock():
