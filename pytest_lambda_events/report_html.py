@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .timeline import Fate, Lane, Step, Timeline, fate_detail, offset_text
+from .timeline import Fate, Lane, Step, Timeline, fate_detail, iso_utc, offset_text
 
 _ATTRIBUTE = "lambda_events_timeline"  # plugin.TIMELINE_ATTRIBUTE (not imported: no cycle)
 _FAILING = ("failed", "error", "xpassed")
@@ -240,10 +240,8 @@ def _step_row(step: Step, start: datetime | None) -> str:
     title = ""
     if start is not None:
         absolute = start + timedelta(seconds=step.offset)
-        title = f' title="{escape(absolute.isoformat().replace("+00:00", "Z"))}"'
-    took = ""
-    if step.duration and step.kind != "timeout":
-        took = f' <span class="took">(took {escape(offset_text(step.duration)[1:])})</span>'
+        title = f' title="{escape(iso_utc(absolute))}"'
+    took = f' <span class="took">(took {escape(step.took)})</span>' if step.took else ""
     label = "" if step.kind == "ok" else f'<span class="kind">{escape(step.kind)}</span> '
     return (
         f'<tr class="k-{escape(step.kind)}"><td class="c-time"{title}>{when}</td>'

@@ -50,6 +50,11 @@ class Step:
     why: str  # why this invocation ran again ("" for a first attempt)
     duration: float
 
+    @property
+    def took(self) -> str:
+        """The virtual time the handler spent, when it spent any (a timeout says it already)."""
+        return duration_text(self.duration) if self.duration and self.kind != "timeout" else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Fate:
@@ -200,7 +205,7 @@ def build(ledger: Ledger, now: datetime, lines_per_lane: int | None = None) -> T
         _lane(lanes, name, invocation.started_at).invocations.append((invocation, pairs))
     ordered = sorted(lanes.values(), key=lambda parts: parts.first)
     return Timeline(
-        start=_iso(start), end=_seconds(now - start), invocations=len(ledger.invocations),
+        start=iso_utc(start), end=_seconds(now - start), invocations=len(ledger.invocations),
         deliveries=len(ledger.deliveries),
         lanes=tuple(_make_lane(parts, start, batches, lines_per_lane) for parts in ordered),
     )  # fmt: skip
@@ -510,9 +515,7 @@ def _lane_lines(lane: Lane) -> list[str]:
 
 
 def _row(step: Step) -> tuple[str, str, str, str, str, str]:
-    took = (
-        f" (took {_duration_of(step.duration)})" if step.duration and step.kind != "timeout" else ""
-    )
+    took = f" (took {step.took})" if step.took else ""
     return (
         offset_text(step.offset), step.function, f"#{step.attempt}", step.batch,
         f"{step.kind.upper()} {step.outcome}{took}" if step.kind != "ok" else step.outcome + took,
@@ -539,14 +542,15 @@ def fate_detail(fate: Fate) -> str:
 
 def offset_text(seconds: float) -> str:
     """``+7.5s``, ``+1m30s``, ``+2h05m10s``, ``+3d04h05m``: a time after t0."""
-    return "+" + _duration_of(seconds)
+    return "+" + duration_text(seconds)
 
 
 def _duration(delta: timedelta) -> str:
-    return _duration_of(delta.total_seconds())
+    return duration_text(delta.total_seconds())
 
 
-def _duration_of(seconds: float) -> str:
+def duration_text(seconds: float) -> str:
+    """``7.5s``, ``1m30s``, ``2h05m10s``, ``3d04h05m``."""
     if seconds < 60:
         return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
     if seconds < 3600:
@@ -575,9 +579,9 @@ def _seconds(delta: timedelta) -> float:
     return round(delta.total_seconds(), 6)
 
 
-def _iso(when: datetime) -> str:
-    text = when.isoformat()
-    return text.replace("+00:00", "Z")
+def iso_utc(when: datetime) -> str:
+    """``2026-03-02T08:30:00Z``: a time on the timeline, as its header and the report show it."""
+    return when.isoformat().replace("+00:00", "Z")
 
 
 def check_lines_per_lane(value: Any) -> int | None:
