@@ -42,6 +42,7 @@ from .catalogue import SourceRegistry
 from .content import business_json_from
 from .errors import EventConfigError
 from .registry import EventSource
+from .sources.sqs import message_attribute, message_size
 
 __all__ = [
     "KINESIS_MAX_RECORD_BYTES",
@@ -499,23 +500,6 @@ _SQS_BODY = st.one_of(
 )
 
 
-def _attribute_bytes(attributes: Mapping[str, Any]) -> int:
-    """What message attributes add to an SQS message's size: name, type and value bytes."""
-    total = 0
-    for name, value in attributes.items():
-        if isinstance(value, Mapping):
-            data_type = value["dataType"]
-            raw = (base64.b64decode(value["binaryValue"]) if "binaryValue" in value
-                   else value["stringValue"].encode())  # fmt: skip
-        elif isinstance(value, bytes):
-            data_type, raw = "Binary", value
-        else:
-            data_type = "Number" if isinstance(value, int | float) else "String"
-            raw = str(value).encode()
-        total += len(name.encode()) + len(data_type) + len(raw)
-    return total
-
-
 def _sqs_plan(draw: Draw, given: Mapping[str, Any], seed: int, largest: bool) -> tuple[int, Make]:
     drawn: Overrides = {}
     fifo = bool(given.get("fifo")) or str(given.get("queue_name", "")).endswith(".fifo")
@@ -536,7 +520,7 @@ def _sqs_plan(draw: Draw, given: Mapping[str, Any], seed: int, largest: bool) ->
     specials = _specials(draw, _SQS_BODY, largest)
     if not specials:
         return cap, lambda n: {**drawn, **_count_only(n)}
-    room = _attribute_bytes(attributes)
+    room = message_size("", {n: message_attribute(v) for n, v in attributes.items()})
     sized = [(p, b.text(b.size - room) if isinstance(b, _Largest) else b) for p, b in specials]
     if any(isinstance(b, _Largest) for _, b in specials):
         cap = 5  # a batch around a 1 MiB message stays small, and its example fast

@@ -52,6 +52,20 @@ def md5_of_message_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> st
     return digest.hexdigest()
 
 
+def message_size(body: str, attributes: Mapping[str, Mapping[str, Any]] | None) -> int:
+    """What SQS counts against the maximum message size: the body, and each attribute's name,
+    data type and value (a binary value by its bytes, not its base64 text)."""
+    size = len(body.encode())
+    for name, attribute in (attributes or {}).items():
+        size += len(name.encode()) + len(str(attribute["dataType"]).encode())
+        if "binaryValue" in attribute:
+            value = attribute["binaryValue"]
+            size += len(value) if isinstance(value, bytes) else len(base64.b64decode(value))
+        else:
+            size += len(str(attribute.get("stringValue", "")).encode())
+    return size
+
+
 def message_attribute(value: Any) -> dict[str, Any]:
     """A Python value as an SQS message attribute (str, int/float, bytes, or the full dict)."""
     if isinstance(value, Mapping):

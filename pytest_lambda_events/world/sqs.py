@@ -34,6 +34,7 @@ from ..sources.sqs import (
     md5_of_body,
     md5_of_message_attributes,
     message_attribute,
+    message_size,
     sqs_record,
     standard_record,
     system_attributes,
@@ -312,7 +313,7 @@ class Queue:
             )
         calls = [_batch_entry(self.name, entry) for entry in entries]
         total = sum(
-            _payload_size(str(call["body"]), _message_attributes(self.name, call.get("attributes")))
+            message_size(str(call["body"]), _message_attributes(self.name, call.get("attributes")))
             for call in calls
         )
         if total > self.max_message_size:
@@ -342,7 +343,7 @@ class Queue:
                 "(no surrogates, no #xFFFE/#xFFFF)"
             )
         message_attributes = _message_attributes(self.name, attributes)
-        size = _payload_size(body, message_attributes)
+        size = message_size(body, message_attributes)
         if size > self.max_message_size:
             raise QueueConfigError(
                 f"{self.name}: the message is {size:,} bytes (body and attributes); the queue's "
@@ -775,17 +776,6 @@ def _message_attributes(
             )
         out[key] = attribute
     return out
-
-
-def _payload_size(body: str, attributes: Mapping[str, Mapping[str, Any]] | None) -> int:
-    """What SQS counts against the message size: the body, and each attribute's name, data
-    type and value."""
-    size = len(body.encode())
-    for key, attribute in (attributes or {}).items():
-        value = attribute.get("stringValue", attribute.get("binaryValue", ""))
-        size += len(key.encode()) + len(str(attribute["dataType"]).encode())
-        size += len(value.encode()) if isinstance(value, str) else len(value)
-    return size
 
 
 _BATCH_KEYS = ("body", "attributes", "group_id", "deduplication_id", "delay_seconds",

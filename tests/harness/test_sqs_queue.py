@@ -142,6 +142,15 @@ def test_message_size_counts_body_and_attributes(lambda_harness):
         q.send("x" * 1_000, attributes={"k": "v" * 18})
 
 
+def test_a_binary_attribute_counts_its_bytes_not_its_base64(lambda_harness):
+    """4.4: the value of a Binary attribute is its bytes (24 here; its base64 text is 32)."""
+    q = lambda_harness.sqs_queue("q", max_message_size=1_024)
+    # 993 + len("b") + len("Binary") + 24 = 1,024
+    q.send("x" * 993, attributes={"b": b"\x00" * 24})
+    with pytest.raises(QueueConfigError, match="the message is 1,025 bytes"):
+        q.send("x" * 994, attributes={"b": b"\x00" * 24})
+
+
 def test_at_most_ten_message_attributes(lambda_harness):
     q = lambda_harness.sqs_queue("q")
     with pytest.raises(QueueConfigError, match="11 message attributes; SQS allows at most 10"):
